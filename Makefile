@@ -1,0 +1,72 @@
+# Two commands matter: `make run` and `make test`. `make help` lists the rest.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# Where the integration tests find PostgreSQL and Redis (override to point elsewhere).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/referral_site
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+
+# The first of python3.13 / python3.12 that actually runs (pyenv shims exist for
+# versions they will not run, so `command -v` alone is not enough).
+PYTHON := $(shell for p in python3.13 python3.12; do \
+	$$p -c 'import sys; assert sys.version_info >= (3, 12)' >/dev/null 2>&1 && { echo $$p; break; }; done)
+
+.PHONY: help venv run test lint format test-fast test-integration test-postgres bench up down
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "This project needs Python 3.13 (or 3.12): neither python3.13 nor python3.12 runs here." >&2; \
+		echo "Install one (e.g. 'pyenv install 3.13'), then run make again." >&2; exit 1; fi
+	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+venv: $(BIN)/.installed ## Create .venv and install the pinned requirements
+
+run: venv ## Start the whole system on SQLite with an embedded broker: web, worker, beat
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo
+	@echo "  The site:   http://127.0.0.1:$(PORT)/"
+	@echo "  The admin:  http://127.0.0.1:$(PORT)/admin/"
+	@echo "  Demo staff: lead, clinician, editor; password: $${DEMO_PASSWORD:-demo-password-only}"
+	@echo "  Ctrl-C stops the web server, the worker and beat."
+	@echo
+	PATH="$(CURDIR)/$(BIN):$$PATH" RUN_PORT=$(PORT) SITE_URL=http://127.0.0.1:$(PORT) \
+		$(BIN)/honcho --procfile Procfile.dev start
+
+lint: venv ## ruff check and ruff format --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv ## Format and fix what ruff can
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: lint test-fast test-integration ## Lint, the fast suite, then the integration suite
+
+test-fast: venv ## The fast suite: in-memory SQLite, tasks run eagerly, browser tests in Chromium
+	$(BIN)/pytest -m "not integration"
+
+test-integration: venv ## Real PostgreSQL, Redis and Celery worker + beat (skipped, saying why, when they are not running)
+	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
+		$(BIN)/pytest -m integration
+
+test-postgres: venv ## The fast suite again, on PostgreSQL
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -m "not integration and not browser"
+
+bench: venv ## Speed measurements (not tests)
+	$(BIN)/python bench/run.py
+
+up: ## The production shape in Docker: postgres, redis, web, worker, beat, mailpit
+	docker compose up --build
+
+down: ## Stop what `make up` started
+	docker compose down

@@ -1,0 +1,32 @@
+"""The callbacks side listens to intake; intake never imports this app."""
+
+import logging
+
+from django.db import transaction
+
+from enquiries.signals import enquiry_submitted
+
+from .tasks import callback_open
+
+logger = logging.getLogger(__name__)
+
+
+def queue_callback(sender, *, enquiry_id: int, **kwargs) -> None:
+    transaction.on_commit(lambda: _send_callback_open(enquiry_id))
+
+
+def _send_callback_open(enquiry_id: int) -> None:
+    # The enquiry is already committed. If the broker cannot be reached, the person
+    # must still see their thank-you page: the sweep opens the callback later.
+    try:
+        callback_open.delay(enquiry_id)  # the id only: no personal data in the broker
+    except Exception:  # any broker failure is handled the same way
+        logger.warning(
+            "Could not queue the callback for enquiry %s; the sweep will open it.",
+            enquiry_id,
+            exc_info=True,
+        )
+
+
+def connect() -> None:
+    enquiry_submitted.connect(queue_callback, dispatch_uid="clinicians.queue_callback")

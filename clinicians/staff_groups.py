@@ -1,0 +1,47 @@
+"""The staff groups and what each may do: least privilege, kept in one place.
+
+Run after every migrate (post_migrate), so a new permission reaches its group on the
+next deploy and a fresh database has the groups before anyone logs in.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+LEAD = "Lead clinician"
+CLINICIAN = "Clinician"
+EDITOR = "Editor"
+
+GROUP_PERMISSIONS: dict[str, list[str]] = {
+    EDITOR: [
+        "articles.add_article",
+        "articles.change_article",
+        "articles.delete_article",
+        "articles.view_article",
+    ],
+    CLINICIAN: [
+        "clinicians.view_callback",
+        "clinicians.change_callback",
+        "clinicians.view_clinician",
+    ],
+    LEAD: [
+        "clinicians.view_callback",
+        "clinicians.change_callback",
+        "clinicians.view_clinician",
+        "clinicians.add_clinician",
+        "clinicians.change_clinician",
+    ],
+}
+
+
+def ensure_staff_groups(**kwargs) -> None:
+    """Create the groups and set their permissions exactly. Safe to run any time."""
+    for group_name, codenames in GROUP_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=group_name)
+        permissions = []
+        for dotted in codenames:
+            app_label, codename = dotted.split(".")
+            permissions.append(
+                Permission.objects.get(
+                    content_type__app_label=app_label, codename=codename
+                )
+            )
+        group.permissions.set(permissions)

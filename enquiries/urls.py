@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "enquiries"
+
+urlpatterns = [
+    path("", views.enquiry_create, name="enquiry_create"),
+    path("thank-you/", views.enquiry_thanks, name="enquiry_thanks"),
+]

@@ -1,0 +1,35 @@
+"""Production: docker-compose and gunicorn. Everything that matters must be supplied.
+
+A missing DJANGO_SECRET_KEY, FIELD_ENCRYPTION_KEY or DATABASE_URL stops start-up with
+a message naming the variable; DEBUG is off unless DJANGO_DEBUG says otherwise.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import env
+
+
+def _required(name: str) -> str:
+    value = env(name, default="")
+    if not value.strip():
+        raise ImproperlyConfigured(
+            f"Set the {name} environment variable: production will not start without"
+            " it (see .env.example)."
+        )
+    return value
+
+
+SECRET_KEY = _required("DJANGO_SECRET_KEY")
+FIELD_ENCRYPTION_KEY = [
+    key.strip() for key in _required("FIELD_ENCRYPTION_KEY").split(",")
+]
+DATABASES = {"default": env.db_url_config(_required("DATABASE_URL"))}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -1,0 +1,18 @@
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from articles.models import Article
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+
+    title = factory.Sequence(lambda n: f"Advice article {n}")
+    slug = factory.Sequence(lambda n: f"advice-article-{n}")
+    summary = "A short, plain summary of the article."
+    body = "<h2>What to expect</h2><p>Plain advice.</p>"
+    is_published = True
+    pub_date = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))

@@ -1,0 +1,86 @@
+"""Shared test set-up.
+
+- `integration` tests need PostgreSQL and Redis; `browser` tests need Chromium. When
+  they are missing the tests are skipped with the reason, unless REQUIRE_SERVICES=1
+  (as in .ci/run), where any skip fails the run.
+"""
+
+import os
+import shutil
+from functools import cache
+
+import pytest
+from django.conf import settings
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+
+
+@cache
+def _integration_services_missing() -> str | None:
+    """Why the integration tests cannot run here, or None when they can."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        return "DATABASE_URL is not PostgreSQL (`make test-integration` sets it)"
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        return "CELERY_BROKER_URL is not Redis (`make test-integration` sets it)"
+    import psycopg2
+    import redis
+
+    try:
+        psycopg2.connect(
+            dbname="postgres",
+            user=database["USER"],
+            password=database["PASSWORD"],
+            host=database["HOST"],
+            port=database["PORT"] or 5432,
+            connect_timeout=3,
+        ).close()
+    except psycopg2.OperationalError:
+        return f"PostgreSQL is not reachable at {database['HOST']}:{database['PORT']}"
+    try:
+        redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=3).ping()
+    except redis.RedisError:
+        return "Redis is not reachable at CELERY_BROKER_URL"
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # Before any fixture runs, so a missing server never reaches database set-up.
+    if item.get_closest_marker("integration"):
+        reason = _integration_services_missing()
+        if reason:
+            pytest.skip(f"integration test needs PostgreSQL and Redis: {reason}")
+    if item.get_closest_marker("browser") and not CHROMIUM:
+        pytest.skip("browser test needs Chromium: apt-get install chromium")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    if REQUIRE_SERVICES and report.skipped:
+        # A skipped test proves nothing: with REQUIRE_SERVICES=1 it is a failure.
+        report.outcome = "failed"
+        report.longrepr = (
+            f"REQUIRE_SERVICES=1 but the test was skipped: {report.longrepr}"
+        )
+    return report
+
+
+@pytest.fixture
+def unreachable_broker():
+    """Send tasks for real, to a port where nothing listens: a real refusal."""
+    from referral_site.celery import app
+
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    _forget_broker_connections(app)
+    app.conf.update(broker_url="redis://127.0.0.1:9/0", task_always_eager=False)
+    yield
+    _forget_broker_connections(app)
+    app.conf.update(saved)
+
+
+def _forget_broker_connections(app) -> None:
+    # What Celery itself does after a fork: pooled connections keep the old URL.
+    app._after_fork()

@@ -1,0 +1,105 @@
+"""What every public page carries, and the site-wide pages."""
+
+import ast
+import pathlib
+
+import pytest
+from django.test import override_settings
+
+from tests.articles.factories import ArticleFactory
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def public_paths(db):
+    article = ArticleFactory()
+    return ["/", "/articles/", f"/articles/{article.slug}/", "/get-help/", "/privacy/"]
+
+
+def test_every_public_page_carries_the_crisis_line_footer_and_quick_exit(
+    client, public_paths
+):
+    for path in [*public_paths, "/no-such-page/"]:
+        text = client.get(path).text
+        assert 'href="tel:999"' in text, path
+        assert "116 123" in text, path
+        assert "Leave this site quickly" in text, path
+        assert 'href="/privacy/"' in text, path
+        assert "Registered with the Information Commissioner" in text, path
+        assert "We are not a crisis or emergency service" in text, path
+
+
+def test_public_pages_load_nothing_from_other_hosts(client, public_paths):
+    for path in public_paths:
+        response = client.get(path)
+        policy = response.headers["Content-Security-Policy"]
+        assert "default-src 'self'" in policy
+        assert "script-src 'self'" in policy
+        for tag in ("<script src=", '<link rel="stylesheet" href='):
+            for chunk in response.text.split(tag)[1:]:
+                assert chunk.startswith('"/static/'), (path, chunk[:60])
+
+
+def test_privacy_notice_names_the_lawful_basis_and_the_ico(client):
+    response = client.get("/privacy/")
+
+    assert response.status_code == 200
+    assert "Article 9(2)(a)" in response.text
+    assert "Information Commissioner" in response.text
+
+
+@pytest.mark.django_db
+def test_healthz_answers_200_when_database_and_broker_answer(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "broker": "ok"}
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+@pytest.mark.django_db
+@override_settings(SECURE_SSL_REDIRECT=True)
+def test_healthz_is_never_redirected_even_when_https_is_enforced(client):
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/privacy/").status_code == 301
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_naming_an_unreachable_broker(client, unreachable_broker):
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {"database": "ok", "broker": "unreachable"}
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_naming_an_unreachable_database(client):
+    from unittest import mock
+
+    from django.db import OperationalError, connection
+
+    # The database going away is an edge this machine cannot produce on demand.
+    with mock.patch.object(
+        connection, "cursor", side_effect=OperationalError("server closed")
+    ):
+        response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
+
+
+def _imports(app: str) -> set[str]:
+    names: set[str] = set()
+    for path in (ROOT / app).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.add(node.module.split(".")[0])
+    return names
+
+
+def test_app_dependencies_point_one_way_articles_enquiries_clinicians():
+    assert not {"enquiries", "clinicians"} & _imports("articles")
+    assert "clinicians" not in _imports("enquiries")
