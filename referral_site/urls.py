@@ -5,7 +5,7 @@ from . import views
 
 admin.site.site_header = "Referral service: staff"
 admin.site.site_title = "Referral service staff"
-admin.site.index_title = "Callbacks and content"
+admin.site.index_title = "Staff area"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
