@@ -38,7 +38,7 @@ class Command(BaseCommand):
             help="Run with DEBUG off. Never on a live site: its password is public.",
         )
 
-    def handle(self, *args, force: bool = False, **options) -> None:
+    def handle(self, *args, force: bool = False, verbosity: int = 1, **options) -> None:
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_demo makes users with a published password, so it refuses to run"
@@ -49,13 +49,14 @@ class Command(BaseCommand):
             ensure_staff_groups()
             articles = self._articles()
             self._users(password)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo ready: {articles} articles; staff users "
-                + ", ".join(username for username, *_ in DEMO_USERS)
-                + "."
+        if verbosity:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo ready: {articles} articles; staff users "
+                    + ", ".join(username for username, *_ in DEMO_USERS)
+                    + "."
+                )
             )
-        )
 
     def _articles(self) -> int:
         now = timezone.now()
