@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -42,9 +44,9 @@ class CallbackAdmin(admin.ModelAdmin):
     list_display = [
         "reference",
         "status",
+        "time_left",
         "assigned_to",
         "due_at",
-        "is_overdue",
         "created_at",
     ]
     list_filter = ["status", "assigned_to"]
@@ -71,6 +73,17 @@ class CallbackAdmin(admin.ModelAdmin):
     def reference(self, obj: Callback) -> str:
         return obj.enquiry.reference
 
-    @admin.display(description="Overdue", boolean=True)
-    def is_overdue(self, obj: Callback) -> bool:
-        return obj.status != Callback.Status.CLOSED and obj.due_at < timezone.now()
+    @admin.display(description="Time left", ordering="due_at")
+    def time_left(self, obj: Callback) -> str:
+        """How long before the callback target is breached, or how long since."""
+        if obj.status == Callback.Status.CLOSED:
+            return "-"
+        left = obj.due_at - timezone.now()
+        if left >= timedelta(0):
+            return f"{_hours_minutes(left)} left"
+        return f"Overdue by {_hours_minutes(-left)}"
+
+
+def _hours_minutes(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes // 60}h {minutes % 60:02d}m"

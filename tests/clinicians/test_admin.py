@@ -1,7 +1,10 @@
 """Who sees what in the admin: each staff group sees its own work and nothing else."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from clinicians.models import Callback
 from clinicians.staff_groups import CLINICIAN, EDITOR, LEAD
@@ -35,6 +38,20 @@ def test_a_clinician_sees_the_callback_queue_most_urgent_first_without_personal_
     assert rows == [sooner, later]
     assert later.enquiry.reference in response.text
     assert "Marigold" not in response.text and PHONE not in response.text
+
+
+def test_the_queue_shows_the_time_left_before_each_target_is_breached(client):
+    _staff(client, CLINICIAN)
+    now = timezone.now()
+    CallbackFactory(due_at=now + timedelta(hours=3, minutes=30, seconds=30))
+    CallbackFactory(due_at=now - timedelta(minutes=45, seconds=30))
+    CallbackFactory(due_at=now - timedelta(days=1), status=Callback.Status.CLOSED)
+
+    text = client.get("/admin/clinicians/callback/").text
+
+    assert "3h 30m left" in text
+    assert "Overdue by 0h 45m" in text
+    assert text.count("Overdue by") == 1  # a closed callback is never overdue
 
 
 def test_a_clinician_cannot_add_or_delete_callbacks(client):
