@@ -5,6 +5,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from .models import Callback, Clinician
+from .services import callback_close
 
 
 @admin.register(Clinician)
@@ -52,16 +53,16 @@ class CallbackAdmin(admin.ModelAdmin):
     list_filter = ["status", "assigned_to"]
     list_select_related = ["enquiry", "assigned_to"]
     search_fields = ["enquiry__reference"]
-    fields = [
-        "reference",
-        "status",
-        "assigned_to",
-        "due_at",
-        "created_at",
-        "assigned_at",
-    ]
-    readonly_fields = ["reference", "due_at", "created_at", "assigned_at"]
+    fields = ["reference", "status", "outcome", "assigned_to", "due_at", "created_at",
+              "assigned_at", "closed_at"]  # fmt: skip
+    readonly_fields = ["reference", "due_at", "created_at", "assigned_at", "closed_at"]
     ordering = ["due_at"]
+
+    def save_model(self, request, obj: Callback, form, change: bool) -> None:
+        if obj.status == Callback.Status.CLOSED and "status" in form.changed_data:
+            callback_close(callback=obj, outcome=obj.outcome)
+        else:
+            super().save_model(request, obj, form, change)
 
     def has_add_permission(self, request) -> bool:
         return False  # callbacks come from enquiries only

@@ -41,6 +41,13 @@ class Callback(models.Model):
         ASSIGNED = "assigned", "Assigned"
         CLOSED = "closed", "Closed"
 
+    class Outcome(models.TextChoices):
+        ADVICE_GIVEN = "advice_given", "Advice given"
+        REFERRED = "referred", "Referred to a provider"
+        NOT_WANTED = "not_wanted", "Help not wanted"
+        UNABLE_TO_REACH = "unable_to_reach", "Unable to reach"
+        WITHDRAWN = "withdrawn", "Withdrawn by the person"
+
     enquiry = models.OneToOneField(
         "enquiries.Enquiry", on_delete=models.CASCADE, related_name="callback"
     )
@@ -58,6 +65,10 @@ class Callback(models.Model):
     due_at = models.DateTimeField(help_text="Call back by this time.")
     created_at = models.DateTimeField(auto_now_add=True)
     assigned_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(
+        max_length=20, choices=Outcome.choices, blank=True, help_text="Set on closing."
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
     assignee_notified_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When the assignee was told."
     )
@@ -71,7 +82,12 @@ class Callback(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="assigned") | Q(assigned_to__isnull=False),
                 name="callback_assigned_has_assignee",
-            )
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | ~Q(outcome=""),
+                name="callback_closed_has_outcome",
+                violation_error_message="A closed callback needs an outcome.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,8 +4,9 @@ import logging
 
 from django.db import transaction
 
-from enquiries.signals import enquiry_submitted
+from enquiries.signals import enquiries_unclosed, enquiry_submitted, enquiry_withdrawn
 
+from . import services
 from .tasks import callback_open
 
 logger = logging.getLogger(__name__)
@@ -28,5 +29,19 @@ def _send_callback_open(enquiry_id: int) -> None:
         )
 
 
+def close_withdrawn_callback(sender, *, enquiry_id: int, **kwargs) -> None:
+    services.callback_close_withdrawn(enquiry_id=enquiry_id)
+
+
+def tell_leads_about_unclosed(sender, *, enquiry_ids: list[int], **kwargs) -> None:
+    services.leads_notify_unclosed(enquiry_ids=enquiry_ids)
+
+
 def connect() -> None:
     enquiry_submitted.connect(queue_callback, dispatch_uid="clinicians.queue_callback")
+    enquiry_withdrawn.connect(
+        close_withdrawn_callback, dispatch_uid="clinicians.close_withdrawn_callback"
+    )
+    enquiries_unclosed.connect(
+        tell_leads_about_unclosed, dispatch_uid="clinicians.tell_leads_about_unclosed"
+    )

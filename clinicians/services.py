@@ -2,6 +2,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, F, Q
@@ -10,8 +11,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from enquiries.models import Enquiry
+from enquiries.services import enquiry_mark_closed
 
 from .models import Callback, Clinician
+from .staff_groups import LEAD
 
 logger = logging.getLogger(__name__)
 
@@ -126,3 +129,52 @@ def callbacks_sweep() -> int:
     if enquiry_ids:
         logger.warning("Sweep opened %d missed callback(s).", len(enquiry_ids))
     return len(enquiry_ids)
+
+
+@transaction.atomic
+def callback_close(*, callback: Callback, outcome: str) -> Callback:
+    """Close a callback with its outcome; the enquiry's retention clock starts."""
+    callback.status = Callback.Status.CLOSED
+    callback.outcome = outcome
+    callback.closed_at = timezone.now()
+    callback.full_clean()
+    callback.save(update_fields=["status", "outcome", "closed_at"])
+    enquiry_mark_closed(enquiry_id=callback.enquiry_id, at=callback.closed_at)
+    return callback
+
+
+def callback_close_withdrawn(*, enquiry_id: int) -> None:
+    """The person withdrew their enquiry: close its callback, if it is still open."""
+    callback = Callback.objects.open().filter(enquiry_id=enquiry_id).first()
+    if callback is not None:
+        callback_close(callback=callback, outcome=Callback.Outcome.WITHDRAWN)
+
+
+def leads_notify_unclosed(*, enquiry_ids: list[int]) -> int:
+    """Tell the lead clinicians which enquiries have stayed open far too long.
+    References only. Returns the number of leads told."""
+    references = sorted(
+        Enquiry.objects.filter(pk__in=enquiry_ids).values_list("reference", flat=True)
+    )
+    leads = list(
+        get_user_model()
+        .objects.filter(groups__name=LEAD, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if references and leads:
+        send_mail(
+            subject=f"{len(references)} enquiries have not been closed",
+            message=(
+                f"These enquiries came in over {settings.ENQUIRY_UNCLOSED_ALERT_DAYS}"
+                " days ago and their callbacks are still open, so their personal data"
+                " cannot be deleted yet. Please review and close them:\n\n"
+                + "\n".join(references)
+                + f"\n\n{settings.SITE_URL.rstrip('/')}"
+                + reverse("admin:clinicians_callback_changelist")
+                + "\n"
+            ),
+            from_email=None,
+            recipient_list=leads,
+        )
+    return len(leads) if references else 0

@@ -16,6 +16,10 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "articles.change_article",
         "articles.delete_article",
         "articles.view_article",
+        # The privacy notice is published text, edited like an article.
+        "enquiries.add_privacynotice",
+        "enquiries.change_privacynotice",
+        "enquiries.view_privacynotice",
     ],
     CLINICIAN: [
         "clinicians.view_callback",
@@ -28,6 +32,16 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "clinicians.view_clinician",
         "clinicians.add_clinician",
         "clinicians.change_clinician",
+        "enquiries.view_enquiry",
+        "enquiries.export_enquiry",
+        "enquiries.erase_enquiry",
+        "enquiries.view_auditevent",
+        "enquiries.view_openinghours",
+        "enquiries.change_openinghours",
+        "enquiries.view_closedday",
+        "enquiries.add_closedday",
+        "enquiries.change_closedday",
+        "enquiries.delete_closedday",
     ],
 }
 

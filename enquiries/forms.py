@@ -1,15 +1,39 @@
 import re
+import time
 import uuid
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
 from django import forms
-from django.urls import reverse
-from django.utils.html import format_html
+from django.conf import settings
+from django.core import signing
+from django.utils import timezone
 
-from .models import MESSAGE_MAX_LENGTH
+from . import consent
+from .availability import next_call_slot, opening_hours_summary
+from .models import (
+    MESSAGE_MAX_LENGTH,
+    CallWindow,
+    ContactMethod,
+    Danger,
+    ForWhom,
+    Relationship,
+    Substance,
+    TheyKnow,
+    Weekday,
+)
 
 _PHONE_CHARS = re.compile(r"^\+?[\d\s().-]+$")
+_OUTWARD_CODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?$")
+_FULL_POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$")
+_PLACE = re.compile(r"^[A-Za-z][A-Za-z .,'&()-]{1,59}$")
+_STARTED_SALT = "enquiries.form-started"
+YES_NO = [("yes", "Yes"), ("no", "No")]
+_MISSING_CONTACT = {
+    "phone": "Enter the phone number we should use.",
+    "email": "Enter the email address we should use.",
+}
+_UNREADABLE = "We could not read this form. Check your answers, then send it again."
 
 
 def clean_phone_number(value: str) -> str:
@@ -24,7 +48,94 @@ def clean_phone_number(value: str) -> str:
     return value
 
 
+def clean_area(value: str) -> str:
+    """A county or town, or the first half of a postcode; never a whole postcode."""
+    value = " ".join(value.split())
+    if not value:
+        return ""
+    compact = value.upper().replace(" ", "")
+    if _FULL_POSTCODE.match(value.upper()) or _FULL_POSTCODE.match(compact):
+        raise forms.ValidationError(
+            "Enter only the first half of your postcode, like LS6 or SW1A."
+            " We do not need the whole postcode."
+        )
+    if any(character.isdigit() for character in value):
+        if _OUTWARD_CODE.match(compact):
+            return compact
+    elif _PLACE.match(value):
+        return value
+    raise forms.ValidationError(
+        "Enter the name of your county or town, like West Yorkshire,"
+        " or the first half of your postcode, like LS6."
+    )
+
+
+def _yes_no(
+    label: str, help_text: str, required_message: str
+) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=help_text,
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": required_message},
+    )
+
+
 class EnquiryForm(forms.Form):
+    over_18 = forms.ChoiceField(
+        label="Are you 18 or over?",
+        help_text="Our service is for adults. If you are under 18 we will show you"
+        " services for young people.",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Tell us whether you are 18 or over."},
+    )
+    for_whom = forms.ChoiceField(
+        label="Who are you asking for help for?",
+        choices=ForWhom.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Tell us who you are asking for help for."},
+    )
+    relationship = forms.ChoiceField(
+        label="Who are they to you?",
+        help_text="We do not need their name.",
+        choices=Relationship.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    they_know = forms.ChoiceField(
+        label="Do they know you are contacting us?",
+        choices=TheyKnow.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    danger = forms.ChoiceField(
+        label="Is anyone in immediate danger right now?",
+        choices=Danger.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Tell us whether anyone is in immediate danger."},
+    )
+    substances = forms.MultipleChoiceField(
+        label="What are you worried about? (optional)",
+        help_text="Choose all that apply.",
+        choices=Substance.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    message = forms.CharField(
+        label="Anything you would like us to know before we call (optional)",
+        required=False,
+        max_length=MESSAGE_MAX_LENGTH,
+        help_text=f"Up to {MESSAGE_MAX_LENGTH} characters. You can leave this empty:"
+        " we will ask what we need when we talk.",
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": MESSAGE_MAX_LENGTH}),
+        error_messages={
+            "max_length": f"Shorten your message to {MESSAGE_MAX_LENGTH} characters"
+            " or fewer (it has %(show_value)d).",
+        },
+    )
     name = forms.CharField(
         label="What should we call you?",
         max_length=100,
@@ -36,68 +147,249 @@ class EnquiryForm(forms.Form):
             "max_length": "Enter a name of 100 characters or fewer.",
         },
     )
+    contact_method = forms.ChoiceField(
+        label="How should we contact you?",
+        choices=ContactMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how we should contact you."},
+    )
     phone = forms.CharField(
         label="Phone number",
         max_length=32,
-        help_text="The number a clinician should call. UK or international.",
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+        required=False,
+        help_text="For a call or a text. UK or international.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "tel", "inputmode": "tel", "type": "tel"}
+        ),
         error_messages={
-            "required": "Enter the phone number we should call.",
-            "max_length": "Enter a phone number of 32 characters or fewer.",
+            "max_length": "Enter a phone number of 32 characters or fewer."
         },
     )
-    message = forms.CharField(
-        label="Anything you would like us to know before we call (optional)",
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
         required=False,
-        max_length=MESSAGE_MAX_LENGTH,
-        help_text=f"Up to {MESSAGE_MAX_LENGTH} characters. You can leave this empty:"
-        " we will ask what we need when we call.",
-        widget=forms.Textarea(attrs={"rows": 5, "maxlength": MESSAGE_MAX_LENGTH}),
+        help_text="Only if you would like us to email you.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
         error_messages={
-            "max_length": f"Shorten your message to {MESSAGE_MAX_LENGTH} characters"
-            " or fewer (it has %(show_value)d).",
+            "invalid": "Enter an email address like name@example.org.",
+            "max_length": "Enter an email address of 254 characters or fewer.",
         },
+    )
+    call_windows = forms.MultipleChoiceField(
+        label="When is it safe for us to call? (optional)",
+        choices=CallWindow.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    call_days = forms.TypedMultipleChoiceField(
+        label="Which days? (optional)",
+        help_text="Leave these empty and we will call on any day we are open.",
+        choices=Weekday.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    voicemail_ok = _yes_no(
+        "Can we leave a voicemail or a message?",
+        "If yes, it will only ask you to call us back, not say what it is about.",
+        "Tell us whether we can leave a voicemail or a message.",
+    )
+    say_who_we_are_ok = _yes_no(
+        "If someone else answers, can we say who we are?",
+        "If no, we will only ask for you by the name you give us.",
+        "Tell us whether we can say who we are if someone else answers.",
+    )
+    area = forms.CharField(
+        label="Where are you? (optional)",
+        max_length=60,
+        required=False,
+        help_text="Your county or town, or the first half of your postcode, like LS6."
+        " It helps us suggest services near you.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"max_length": "Enter 60 characters or fewer."},
     )
     consent = forms.BooleanField(
-        # The label links to the privacy notice: set in __init__, once URLs are loaded.
         error_messages={
             "required": "Tick the box to agree, so that we can arrange your callback."
         },
     )
+    # Not for people: a field hidden from them that only bots fill in.
+    website = forms.CharField(
+        label="Leave this empty",
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
     # One token per form shown: sending the same form twice finds the first enquiry.
     submission_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+    consent_version = forms.CharField(required=False, widget=forms.HiddenInput)
+    crisis_acknowledged = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("initial", {}).setdefault("submission_token", uuid.uuid4())
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("submission_token", uuid.uuid4())
+        initial.setdefault("started", sign_started())
+        initial.setdefault("consent_version", consent.VERSION)
         super().__init__(*args, **kwargs)
-        self.fields["consent"].label = format_html(
-            "I agree that the service may use what I have told us, including"
-            ' information about health, to arrange a callback. <a href="{}">How we'
-            " use and protect your information</a>.",
-            reverse("privacy"),
+        self.fields["consent"].label = consent.consent_label()
+        hours = "; ".join(opening_hours_summary())
+        self.fields["call_windows"].help_text = (
+            f"Leave these empty and we will call when we are open: {hours}."
+            if hours
+            else "Leave these empty and we will call at any time we are open."
         )
-        self._token_replaced = False
-        if self.is_bound and not _is_uuid(self.data.get("submission_token")):
-            # Missing or tampered with: issue a fresh one so the next send can work.
-            self.data = self.data.copy()
-            self.data["submission_token"] = str(uuid.uuid4())
-            self._token_replaced = True
-        self.helper = FormHelper()
-        self.helper.form_id = "enquiry-form"
-        self.helper.attrs = {"novalidate": ""}  # our messages, not the browser's
-        self.helper.add_input(Submit("submit", "Ask for a callback"))
+        self._problems: list[str] = []
+        if self.is_bound:
+            self._check_hidden_fields()
+        self.helper = self._layout()
+
+    # --- what the view needs to know -------------------------------------------
+
+    def is_under_18(self) -> bool:
+        return self.is_bound and self.data.get("over_18") == "no"
+
+    def in_danger(self) -> bool:
+        """Whether the answers say someone is in immediate danger right now."""
+        answer = self.data.get("danger") if self.is_bound else None
+        return answer in {Danger.OVERDOSE, Danger.SUICIDE, Danger.OTHER}
+
+    def needs_crisis_card(self) -> bool:
+        """In danger and not yet shown the emergency card with this form."""
+        return self.in_danger() and self.data.get("crisis_acknowledged") != "True"
+
+    def looks_automated(self) -> bool:
+        """A bot: it filled the hidden field, or sent the form faster than people do."""
+        if self.cleaned_data.get("website"):
+            return True
+        started = _unsign(self.data.get("started"))
+        return (
+            started is None or time.time() - started < settings.ENQUIRY_MIN_FILL_SECONDS
+        )
+
+    def acknowledge_crisis(self) -> None:
+        """The emergency card is being shown: the next send goes through."""
+        self.data = self.data.copy()
+        self.data["crisis_acknowledged"] = "True"
+
+    # --- validation -----------------------------------------------------------
+
+    def _check_hidden_fields(self) -> None:
+        """Replace missing or tampered hidden values, so the next send can work."""
+        data = self.data.copy()
+        if not _is_uuid(data.get("submission_token")):
+            data["submission_token"] = str(uuid.uuid4())
+            self._problems.append(_UNREADABLE)
+        if _unsign(data.get("started")) is None:
+            data["started"] = sign_started()
+            if _UNREADABLE not in self._problems:
+                self._problems.append(_UNREADABLE)
+        if data.get("consent_version") != consent.VERSION:
+            data["consent_version"] = consent.VERSION
+            data.pop("consent", None)
+            self._problems.append(
+                "We have changed how we describe the use of your information since"
+                " this form was opened. Please read it and tick the box again."
+            )
+        self.data = data
 
     def clean_phone(self) -> str:
-        return clean_phone_number(self.cleaned_data["phone"])
+        phone = self.cleaned_data["phone"]
+        return clean_phone_number(phone) if phone.strip() else ""
+
+    def clean_area(self) -> str:
+        return clean_area(self.cleaned_data["area"])
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if self._token_replaced:
-            raise forms.ValidationError(
-                "We could not read this form. Check your answers, then send it again.",
-                code="token",
+        if cleaned.get("for_whom") == ForWhom.SOMEONE_ELSE:
+            if not cleaned.get("relationship"):
+                self.add_error(
+                    "relationship",
+                    "Tell us who the person you are worried about is to you.",
+                )
+        else:
+            cleaned["relationship"] = cleaned["they_know"] = ""
+        method = cleaned.get("contact_method")
+        needs = {
+            "phone": method in {ContactMethod.PHONE, ContactMethod.TEXT},
+            "email": method == ContactMethod.EMAIL,
+        }
+        for field, needed in needs.items():
+            if needed and not cleaned.get(field) and field not in self.errors:
+                self.add_error(field, _MISSING_CONTACT[field])
+        windows, days = (
+            cleaned.get("call_windows") or [],
+            cleaned.get("call_days") or [],
+        )
+        if (windows or days) and next_call_slot(
+            after=timezone.now(), windows=windows, days=days
+        ) is None:
+            self.add_error(
+                "call_windows",
+                "We are not open at the times you chose. Choose another time or day.",
             )
+        for problem in self._problems:
+            self.add_error(None, problem)
         return cleaned
+
+    # --- layout ---------------------------------------------------------------
+
+    def _layout(self) -> FormHelper:
+        helper = FormHelper(self)
+        helper.form_id = "enquiry-form"
+        helper.attrs = {"novalidate": ""}  # our messages, not the browser's
+        helper.layout = Layout(
+            Fieldset("About you", "over_18", "for_whom"),
+            Div(
+                Fieldset(
+                    "About the person you are worried about",
+                    "relationship",
+                    "they_know",
+                ),
+                css_id="someone-else",
+            ),
+            Fieldset(
+                "What is happening",
+                "danger",
+                HTML('{% include "enquiries/includes/crisis_card.html" %}'),
+                "substances",
+                "message",
+            ),
+            Fieldset(
+                "How to reach you",
+                "name",
+                "contact_method",
+                "phone",
+                "email",
+                "call_windows",
+                "call_days",
+                "voicemail_ok",
+                "say_who_we_are_ok",
+                "area",
+            ),
+            Fieldset("Your agreement", "consent"),
+            Div(Field("website"), css_class="form-trap", aria_hidden="true"),
+            "submission_token",
+            "started",
+            "consent_version",
+            "crisis_acknowledged",
+        )
+        label = "Send my request anyway" if self.in_danger() else "Ask for a callback"
+        helper.add_input(Submit("submit", label))
+        return helper
+
+
+def sign_started(at: float | None = None) -> str:
+    """The signed time the form was shown: a send much sooner is a bot's."""
+    return signing.dumps(time.time() if at is None else at, salt=_STARTED_SALT)
+
+
+def _unsign(value: object) -> float | None:
+    try:
+        return float(signing.loads(str(value), salt=_STARTED_SALT, max_age=86400))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
 
 
 def _is_uuid(value: object) -> bool:

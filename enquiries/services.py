@@ -1,39 +1,87 @@
+import hashlib
+import json
+import secrets
 import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import Enquiry
+from .models import AuditEvent, ContactMethod, Danger, Enquiry
 from .references import new_reference
-from .signals import enquiry_submitted
-
-# Bump when the consent wording on the form changes: each enquiry records the version
-# the person agreed to.
-CONSENT_VERSION = "2026-11-25"
+from .signals import enquiry_anonymised, enquiry_submitted, enquiry_withdrawn
 
 _REFERENCE_ATTEMPTS = 5
 
 
+@dataclass(frozen=True)
+class Answers:
+    """What the person told us on the form, cleaned."""
+
+    for_whom: str
+    name: str
+    contact_method: str
+    voicemail_ok: bool
+    say_who_we_are_ok: bool
+    phone: str = ""
+    email: str = ""
+    relationship: str = ""
+    they_know: str = ""
+    danger: str = Danger.NONE
+    substances: list[str] = field(default_factory=list)
+    message: str = ""
+    area: str = ""
+    call_windows: list[str] = field(default_factory=list)
+    call_days: list[int] = field(default_factory=list)
+
+    @classmethod
+    def from_form(cls, cleaned: dict) -> "Answers":
+        return cls(**{name: cleaned[name] for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class Submission:
+    enquiry: Enquiry
+    created: bool
+    # The private withdrawal link's token: only on the first send, shown once.
+    withdrawal_token: str | None = None
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def enquiry_submit(
-    *, name: str, phone: str, message: str, submission_token: uuid.UUID
-) -> tuple[Enquiry, bool]:
-    """Save a consented enquiry and announce it; return it and whether it is new.
+    *, answers: Answers, submission_token: uuid.UUID, consent_version: str
+) -> Submission:
+    """Save a consented enquiry and announce it.
 
     Idempotent on `submission_token`: a refreshed or double-clicked form returns the
     enquiry the first send made, announces nothing and saves nothing new. The enquiry
     is committed before anything else happens: receivers act only after the commit.
+    Only what the chosen contact method needs is kept.
     """
     existing = Enquiry.objects.filter(submission_token=submission_token).first()
     if existing:
-        return existing, False
+        return Submission(existing, created=False)
+    withdrawal_token = secrets.token_urlsafe(32)
+    values = asdict(answers)
+    # Keep only the contact detail the chosen method needs.
+    values["phone" if answers.contact_method == ContactMethod.EMAIL else "email"] = ""
+    values["call_windows"] = ",".join(answers.call_windows)
+    values["call_days"] = ",".join(str(day) for day in answers.call_days)
+    values["substances"] = ",".join(answers.substances)
     enquiry = Enquiry(
+        **values,
         reference=new_reference(),
-        name=name,
-        phone=phone,
-        message=message,
-        consent_version=CONSENT_VERSION,
+        consent_version=consent_version,
         consented_at=timezone.now(),
         submission_token=submission_token,
+        withdrawal_token_hash=_token_hash(withdrawal_token),
     )
     enquiry.full_clean(exclude=["reference", "submission_token"])
     with transaction.atomic():
@@ -49,10 +97,185 @@ def enquiry_submit(
                     submission_token=submission_token
                 ).first()
                 if existing:
-                    return existing, False
+                    return Submission(existing, created=False)
                 enquiry.pk = None
                 enquiry.reference = new_reference()
         else:
             raise IntegrityError("No free enquiry reference after several attempts.")
         enquiry_submitted.send(sender=Enquiry, enquiry_id=enquiry.pk)
-    return enquiry, True
+    return Submission(enquiry, created=True, withdrawal_token=withdrawal_token)
+
+
+def enquiry_by_withdrawal_token(*, token: str) -> Enquiry | None:
+    """The enquiry a private withdrawal link belongs to, if it still holds data."""
+    if not token:
+        return None
+    return (
+        Enquiry.objects.active()
+        .filter(withdrawal_token_hash=_token_hash(token))
+        .first()
+    )
+
+
+# What survives anonymisation: de-identified facts for the service's statistics.
+KEPT_WHEN_ANONYMISED = (
+    "id", "reference", "for_whom", "contact_method", "substances", "consent_version",
+    "consented_at", "created_at", "closed_at", "withdrawn_at", "anonymised_at",
+)  # fmt: skip
+_ERASED = {
+    "name": "",
+    "phone": "",
+    "email": "",
+    "message": "",
+    "area": "",
+    "relationship": "",
+    "they_know": "",
+    "danger": Danger.NONE,
+    "call_windows": "",
+    "call_days": "",
+    "voicemail_ok": False,
+    "say_who_we_are_ok": False,
+    "submission_token": None,
+    "withdrawal_token_hash": "",
+}
+
+
+@transaction.atomic
+def enquiry_anonymise(
+    *,
+    enquiry: Enquiry,
+    action: str,
+    actor: AbstractBaseUser | None = None,
+) -> bool:
+    """Erase the enquiry's personal data now, keeping only de-identified facts, and
+    tell the callbacks side to erase its notes. Returns False if already anonymised.
+
+    `action` is the AuditEvent action recorded: erased, withdrawn or anonymised.
+    """
+    enquiry = Enquiry.objects.select_for_update().get(pk=enquiry.pk)
+    if enquiry.anonymised_at is not None:
+        return False
+    now = timezone.now()
+    for name, value in _ERASED.items():
+        setattr(enquiry, name, value)
+    enquiry.anonymised_at = now
+    if action == AuditEvent.Action.WITHDRAWN:
+        enquiry.withdrawn_at = now
+    enquiry.save()
+    AuditEvent.objects.create(enquiry=enquiry, action=action, actor=actor)
+    enquiry_anonymised.send(sender=Enquiry, enquiry_id=enquiry.pk)
+    if action == AuditEvent.Action.WITHDRAWN:
+        enquiry_withdrawn.send(sender=Enquiry, enquiry_id=enquiry.pk)
+    return True
+
+
+def enquiry_withdraw(*, token: str) -> Enquiry | None:
+    """The person withdrew their enquiry with its private link: erase it at once."""
+    enquiry = enquiry_by_withdrawal_token(token=token)
+    if enquiry is None:
+        return None
+    enquiry_anonymise(enquiry=enquiry, action=AuditEvent.Action.WITHDRAWN)
+    return enquiry
+
+
+def enquiry_mark_closed(*, enquiry_id: int, at: datetime | None = None) -> None:
+    """Called by the callbacks side when the enquiry's callback closes: the retention
+    clock starts. Idempotent: the first closing time stands."""
+    Enquiry.objects.filter(pk=enquiry_id, closed_at__isnull=True).update(
+        closed_at=at or timezone.now()
+    )
+
+
+def enquiry_export(*, enquiry: Enquiry, actor: AbstractBaseUser) -> str:
+    """Everything we hold about one enquiry, as JSON, for a subject access request.
+    Recorded in the audit log."""
+    data = {
+        name: getattr(enquiry, name)
+        for name in [f.name for f in Enquiry._meta.concrete_fields]
+        if name not in {"submission_token", "withdrawal_token_hash"}
+    }
+    data["audit_events"] = list(
+        enquiry.audit_events.values("action", "at").order_by("at")
+    )
+    AuditEvent.objects.create(
+        enquiry=enquiry, action=AuditEvent.Action.EXPORTED, actor=actor
+    )
+    return json.dumps(data, cls=DjangoJSONEncoder, indent=2)
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    anonymised: int
+    unclosed_flagged: int
+
+
+def enquiries_purge_expired(*, dry_run: bool = False) -> PurgeReport:
+    """Apply the retention policy. Idempotent.
+
+    Enquiries closed more than ENQUIRY_RETENTION_DAYS ago are anonymised; enquiries
+    never closed after ENQUIRY_UNCLOSED_ALERT_DAYS are reported (by id) to whoever
+    listens to `enquiries_unclosed`, so that a lead can act. `dry_run` only counts.
+    """
+    from .signals import enquiries_unclosed
+
+    now = timezone.now()
+    expired = Enquiry.objects.active().filter(
+        closed_at__lt=now - timedelta(days=settings.ENQUIRY_RETENTION_DAYS)
+    )
+    unclosed_ids = list(
+        Enquiry.objects.active()
+        .filter(
+            closed_at__isnull=True,
+            created_at__lt=now - timedelta(days=settings.ENQUIRY_UNCLOSED_ALERT_DAYS),
+        )
+        .values_list("pk", flat=True)
+    )
+    if dry_run:
+        return PurgeReport(
+            anonymised=expired.count(), unclosed_flagged=len(unclosed_ids)
+        )
+    anonymised = sum(
+        enquiry_anonymise(enquiry=enquiry, action=AuditEvent.Action.ANONYMISED)
+        for enquiry in expired.only("pk")
+    )
+    if unclosed_ids:
+        enquiries_unclosed.send(sender=Enquiry, enquiry_ids=unclosed_ids)
+    return PurgeReport(anonymised=anonymised, unclosed_flagged=len(unclosed_ids))
+
+
+_FERNET_PREFIX = "gAAAAA"  # every Fernet token starts so (version byte + timestamp)
+_ENCRYPTED_FIELDS = [
+    f.name
+    for f in Enquiry._meta.concrete_fields
+    if type(f).__module__.startswith("encrypted_model_fields")
+]
+
+
+def enquiries_reencrypt(*, batch_size: int = 500) -> int:
+    """Decrypt every enquiry with whichever key opens it and save it under the newest
+    key. Safe to run again, or to stop and restart: each batch commits on its own."""
+    count = 0
+    ids = list(Enquiry.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        with transaction.atomic():
+            batch = Enquiry.objects.filter(pk__in=ids[start : start + batch_size])
+            for enquiry in batch.select_for_update():
+                _refuse_undecrypted(enquiry)
+                enquiry.save(update_fields=_ENCRYPTED_FIELDS)
+                count += 1
+    return count
+
+
+class UndecryptableEnquiry(Exception):
+    pass
+
+
+def _refuse_undecrypted(enquiry: Enquiry) -> None:
+    # The field library hands back the ciphertext when no key opens it; saving that
+    # would encrypt it again. Stop instead, naming the row and not its contents.
+    for name in _ENCRYPTED_FIELDS:
+        if str(getattr(enquiry, name)).startswith(_FERNET_PREFIX):
+            raise UndecryptableEnquiry(
+                f"Enquiry {enquiry.pk} cannot be decrypted with any key in"
+                " FIELD_ENCRYPTION_KEY: add the key it was encrypted with, then rerun."
+            )

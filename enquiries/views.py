@@ -1,36 +1,129 @@
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import is_ratelimited
 
+from .availability import next_call_slot
 from .forms import EnquiryForm
-from .services import enquiry_submit
+from .models import ContactMethod, Enquiry, PrivacyNotice
+from .services import (
+    Answers,
+    enquiry_by_withdrawal_token,
+    enquiry_submit,
+    enquiry_withdraw,
+)
 
-_SESSION_REFERENCE = "enquiry_reference"
+# What the thank-you page needs, kept in the session: never in the URL.
+_SESSION_THANKS = "enquiry_thanks"
+
+
+def _over_the_limit(request: HttpRequest) -> bool:
+    return is_ratelimited(
+        request,
+        group="enquiries.submit",
+        key="ip",
+        rate=settings.ENQUIRY_RATE_LIMIT,
+        increment=True,
+    )
 
 
 @never_cache
+@require_http_methods(["GET", "POST"])
 def enquiry_create(request: HttpRequest) -> HttpResponse:
     form = EnquiryForm(request.POST if request.method == "POST" else None)
+    if form.is_under_18():
+        return render(request, "enquiries/under_18.html")
     if request.method == "POST" and form.is_valid():
+        if form.looks_automated() or _over_the_limit(request):
+            return render(request, "enquiries/enquiry_blocked.html", status=429)
+        if form.needs_crisis_card():
+            form.acknowledge_crisis()  # shown once; the next send goes through
+            return _form_page(request, form, crisis_first=True)
         data = form.cleaned_data
-        enquiry, _created = enquiry_submit(
-            name=data["name"],
-            phone=data["phone"],
-            message=data["message"],
+        submission = enquiry_submit(
+            answers=Answers.from_form(data),
             submission_token=data["submission_token"],
+            consent_version=data["consent_version"],
         )
-        # The reference travels in the session, never in the URL.
-        request.session[_SESSION_REFERENCE] = enquiry.reference
+        thanks = request.session.get(_SESSION_THANKS, {})
+        if thanks.get("reference") != submission.enquiry.reference:
+            thanks = {"reference": submission.enquiry.reference}
+        if submission.withdrawal_token:
+            thanks["withdrawal_token"] = submission.withdrawal_token
+        request.session[_SESSION_THANKS] = thanks
         return redirect("enquiries:enquiry_thanks")
-    context = {"form": form, "target_hours": settings.CALLBACK_TARGET_HOURS}
+    return _form_page(request, form)
+
+
+def _form_page(request: HttpRequest, form: EnquiryForm, *, crisis_first=False):
+    context = {
+        "form": form,
+        "target_hours": settings.CALLBACK_TARGET_HOURS,
+        "crisis_first": crisis_first,
+    }
     return render(request, "enquiries/enquiry_form.html", context)
 
 
 @never_cache
 def enquiry_thanks(request: HttpRequest) -> HttpResponse:
-    reference = request.session.get(_SESSION_REFERENCE)
-    if not reference:
+    thanks = request.session.get(_SESSION_THANKS)
+    if not thanks:
         return redirect("enquiries:enquiry_create")
-    context = {"reference": reference, "target_hours": settings.CALLBACK_TARGET_HOURS}
+    enquiry = Enquiry.objects.active().filter(reference=thanks["reference"]).first()
+    if enquiry is None:
+        return redirect("enquiries:enquiry_create")
+    # The private link is shown once: it leaves the session as it is shown.
+    withdrawal_token = thanks.pop("withdrawal_token", None)
+    request.session[_SESSION_THANKS] = thanks
+    withdrawal_url = (
+        request.build_absolute_uri(
+            reverse("enquiries:enquiry_withdraw", args=[withdrawal_token])
+        )
+        if withdrawal_token
+        else None
+    )
+    slot = next_call_slot(
+        after=timezone.now(),
+        windows=enquiry.get_call_windows(),
+        days=enquiry.get_call_days(),
+    )
+    context = {
+        "enquiry": enquiry,
+        "slot": slot,
+        "by_phone": enquiry.contact_method != ContactMethod.EMAIL,
+        "withdrawal_url": withdrawal_url,
+        "caller_id": settings.CALLER_ID,
+        "max_attempts": settings.CALLBACK_MAX_ATTEMPTS,
+    }
     return render(request, "enquiries/enquiry_thanks.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def enquiry_withdraw_view(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks to confirm (link previewers must not erase anything); POST erases."""
+    if request.method == "POST":
+        enquiry = enquiry_withdraw(token=token)
+        if enquiry is None:
+            raise Http404
+        request.session.pop(_SESSION_THANKS, None)
+        return render(request, "enquiries/enquiry_withdrawn.html")
+    enquiry = enquiry_by_withdrawal_token(token=token)
+    if enquiry is None:
+        return render(request, "enquiries/withdraw_unknown.html", status=404)
+    return render(request, "enquiries/enquiry_withdraw.html", {"enquiry": enquiry})
+
+
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    notice = (
+        PrivacyNotice.objects.filter(published_at__lte=timezone.now())
+        .order_by("-published_at")
+        .first()
+    )
+    if notice is None:
+        raise Http404("No privacy notice has been published.")
+    return render(request, "enquiries/privacy_notice.html", {"notice": notice})

@@ -1,8 +1,7 @@
-"""Site-wide pages that belong to no app: the health probe, the privacy notice."""
+"""Site-wide views that belong to no app: the health probe."""
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -35,7 +34,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
     body = {name: "ok" if ok else "unreachable" for name, ok in checks.items()}
     status = 200 if all(checks.values()) else 503
     return JsonResponse(body, status=status)
-
-
-def privacy(request: HttpRequest):
-    return render(request, "privacy.html")

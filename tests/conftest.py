@@ -84,3 +84,13 @@ def unreachable_broker():
 def _forget_broker_connections(app) -> None:
     # What Celery itself does after a fork: pooled connections keep the old URL.
     app._after_fork()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The rate limit counts in the cache: each test starts with none spent."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -41,6 +41,7 @@ def test_public_pages_load_nothing_from_other_hosts(client, public_paths):
                 assert chunk.startswith('"/static/'), (path, chunk[:60])
 
 
+@pytest.mark.django_db
 def test_privacy_notice_names_the_lawful_basis_and_the_ico(client):
     response = client.get("/privacy/")
 

@@ -7,6 +7,7 @@ dev.py and test.py give them development defaults, prod.py insists on them.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -23,10 +24,12 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_ratelimit",
     "articles",
     "enquiries",
     "clinicians",
@@ -93,6 +96,26 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# One shared cache for every web process (the enquiry rate limit counts in it):
+# Redis in production, this process's memory when CACHE_URL is unset.
+CACHE_URL = env("CACHE_URL", default="")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+        }
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Behind a proxy, the header that carries the client's address (such as
+# HTTP_X_FORWARDED_FOR); unset, the connection's own address is used.
+RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
+# Django's own Redis cache increments atomically; django-ratelimit just does not
+# list it among the backends it knows.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 # --- Security -----------------------------------------------------------------
 # Every asset is ours: no CDN, font service or analytics, so the policy can be strict.
@@ -167,19 +190,42 @@ CELERY_BEAT_SCHEDULE = {
         "task": "clinicians.tasks.callbacks_sweep",
         "schedule": CALLBACK_SWEEP_INTERVAL_SECONDS,
     },
+    "enquiries-purge-expired": {
+        "task": "enquiries.tasks.enquiries_purge_expired",
+        "schedule": crontab(hour=3, minute=15),  # daily, in the quiet of the night
+    },
 }
 
 # --- The service ----------------------------------------------------------------
+# Enquiries: how long personal data is kept after the callback closes, when a lead
+# hears about one never closed, and the spam guards on the form.
+ENQUIRY_RETENTION_DAYS = env.int("ENQUIRY_RETENTION_DAYS", default=90)
+ENQUIRY_UNCLOSED_ALERT_DAYS = env.int("ENQUIRY_UNCLOSED_ALERT_DAYS", default=180)
+ENQUIRY_MIN_FILL_SECONDS = env.int("ENQUIRY_MIN_FILL_SECONDS", default=3)
+ENQUIRY_RATE_LIMIT = env("ENQUIRY_RATE_LIMIT", default="5/h")  # per client address
+# What shows on a phone when a clinician calls, and how many tries before closing.
+CALLER_ID = env("CALLER_ID", default="a withheld number")
+CALLBACK_MAX_ATTEMPTS = env.int("CALLBACK_MAX_ATTEMPTS", default=3)
 SITE_NAME = env("SITE_NAME", default="Addictions Advice and Referral")
 # Shown in every footer. A placeholder until the service's registration is confirmed.
 ICO_REGISTRATION = env("ICO_REGISTRATION", default="ZA000000 (placeholder)")
 # How soon a clinician should call back a new enquiry.
 CALLBACK_TARGET_HOURS = env.int("CALLBACK_TARGET_HOURS", default=24)
 
+# Every handler redacts personal data that slips into a message (see logging.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "referral_site.logging.RedactPersonalData"}},
     "formatters": {"plain": {"format": "{levelname} {name}: {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
+# The worker logs through the handlers above (and their filter), not its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

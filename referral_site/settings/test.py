@@ -32,3 +32,6 @@ STORAGES = {
 # Serve static files straight from the app and static/ folders: no collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# One process, its own memory for a cache: a per-process rate limit is enough here.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]

@@ -35,3 +35,10 @@ class CallbackFactory(factory.django.DjangoModelFactory):
 
     enquiry = factory.SubFactory(EnquiryFactory)
     due_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=24))
+
+    class Params:
+        closed = factory.Trait(
+            status=Callback.Status.CLOSED,
+            outcome=Callback.Outcome.ADVICE_GIVEN,
+            closed_at=factory.LazyFunction(timezone.now),
+        )

@@ -45,7 +45,7 @@ def test_the_queue_shows_the_time_left_before_each_target_is_breached(client):
     now = timezone.now()
     CallbackFactory(due_at=now + timedelta(hours=3, minutes=30, seconds=30))
     CallbackFactory(due_at=now - timedelta(minutes=45, seconds=30))
-    CallbackFactory(due_at=now - timedelta(days=1), status=Callback.Status.CLOSED)
+    CallbackFactory(due_at=now - timedelta(days=1), closed=True)
 
     text = client.get("/admin/clinicians/callback/").text
 

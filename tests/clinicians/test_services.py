@@ -46,7 +46,7 @@ def test_assignment_goes_to_the_on_duty_clinician_with_fewest_open_callbacks():
     CallbackFactory.create_batch(2, assigned_to=busy, status=Callback.Status.ASSIGNED)
     lighter = ClinicianFactory()
     CallbackFactory(assigned_to=lighter, status=Callback.Status.ASSIGNED)
-    CallbackFactory.create_batch(5, assigned_to=lighter, status=Callback.Status.CLOSED)
+    CallbackFactory.create_batch(5, assigned_to=lighter, closed=True)
     ClinicianFactory(on_duty=False)  # has none, but is off duty
     ClinicianFactory(is_active=False)  # has none, but has left
     ClinicianFactory(user=UserFactory(is_active=False))  # account switched off

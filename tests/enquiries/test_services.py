@@ -2,41 +2,84 @@ import uuid
 from unittest import mock
 
 import pytest
+from cryptography.fernet import Fernet, MultiFernet
 from django.core.exceptions import ValidationError
 from django.db import connection
 
 from clinicians.models import Callback
 from clinicians.tasks import callback_open
+from enquiries import consent
 from enquiries.models import Enquiry
 from enquiries.references import ALPHABET, PREFIX
-from enquiries.services import CONSENT_VERSION, enquiry_submit
-from tests.enquiries.factories import PHONE
+from enquiries.services import (
+    Answers,
+    UndecryptableEnquiry,
+    enquiries_reencrypt,
+    enquiry_submit,
+)
+from tests.enquiries.factories import EMAIL, PHONE
 
 pytestmark = pytest.mark.django_db
 
 
-def _submit(**overrides):
+def _answers(**changes) -> Answers:
     fields = {
+        "for_whom": "someone_else",
+        "relationship": "sibling",
+        "they_know": "no",
         "name": "Sam",
+        "contact_method": "phone",
         "phone": PHONE,
+        "email": EMAIL,
+        "voicemail_ok": False,
+        "say_who_we_are_ok": True,
+        "danger": "none",
+        "substances": ["alcohol", "cocaine"],
         "message": "Worried about my brother's drinking.",
-        "submission_token": uuid.uuid4(),
+        "area": "LS6",
+        "call_windows": ["morning", "evening"],
+        "call_days": [0, 5],
     }
-    return enquiry_submit(**(fields | overrides))
+    return Answers(**(fields | changes))
 
 
-def test_submit_saves_the_enquiry_with_a_readable_reference_and_consent():
-    enquiry, created = _submit()
+def _submit(**changes):
+    token = changes.pop("submission_token", None) or uuid.uuid4()
+    return enquiry_submit(
+        answers=_answers(**changes),
+        submission_token=token,
+        consent_version=consent.VERSION,
+    )
 
-    assert created
-    enquiry.refresh_from_db()
-    assert enquiry.name == "Sam"
-    assert enquiry.phone == PHONE
-    assert enquiry.consent_version == CONSENT_VERSION
-    assert enquiry.consented_at is not None
+
+def test_submit_saves_every_answer_with_a_readable_reference_and_consent():
+    submission = _submit()
+
+    assert submission.created
+    enquiry = Enquiry.objects.get()
     assert enquiry.reference.startswith(PREFIX)
     assert set(enquiry.reference.removeprefix(PREFIX)) <= set(ALPHABET)
     assert str(enquiry) == enquiry.reference
+    assert (enquiry.name, enquiry.phone, enquiry.relationship) == (
+        "Sam",
+        PHONE,
+        "sibling",
+    )
+    assert enquiry.get_substances() == ["alcohol", "cocaine"]
+    assert enquiry.get_call_windows() == ["morning", "evening"]
+    assert enquiry.get_call_days() == [0, 5]
+    assert enquiry.voicemail_ok is False and enquiry.say_who_we_are_ok is True
+    assert enquiry.consent_version == consent.VERSION
+    assert enquiry.consented_at is not None
+
+
+def test_submit_keeps_only_the_contact_detail_the_method_needs():
+    _submit(contact_method="phone")
+    _submit(contact_method="email")
+
+    by_phone, by_email = Enquiry.objects.order_by("pk")
+    assert (by_phone.phone, by_phone.email) == (PHONE, "")
+    assert (by_email.phone, by_email.email) == ("", EMAIL)
 
 
 def test_submit_queues_the_callback_only_after_commit(
@@ -46,7 +89,7 @@ def test_submit_queues_the_callback_only_after_commit(
         mock.patch.object(callback_open, "delay") as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        enquiry, _ = _submit()
+        enquiry = _submit().enquiry
         delay.assert_not_called()  # still inside the transaction
     delay.assert_called_once_with(enquiry.pk)  # the id only: nothing personal
 
@@ -56,27 +99,28 @@ def test_the_same_form_sent_twice_makes_one_enquiry_and_one_callback(
 ):
     token = uuid.uuid4()
     with django_capture_on_commit_callbacks(execute=True):
-        first, first_created = _submit(submission_token=token)
+        first = _submit(submission_token=token)
     with django_capture_on_commit_callbacks(execute=True) as second_callbacks:
-        second, second_created = _submit(submission_token=token, name="Sam again")
+        second = _submit(submission_token=token, name="Sam again")
 
-    assert (first_created, second_created) == (True, False)
-    assert second == first
+    assert (first.created, second.created) == (True, False)
+    assert second.enquiry == first.enquiry
+    assert first.withdrawal_token and second.withdrawal_token is None
     assert second_callbacks == []  # nothing announced the second time
     assert Enquiry.objects.count() == 1
     assert Callback.objects.count() == 1
 
 
 def test_a_reference_collision_draws_a_new_reference():
-    taken, _ = _submit()
+    taken = _submit().enquiry
     fresh = "R-KKKKKK"
     with mock.patch(
         "enquiries.services.new_reference", side_effect=[taken.reference, fresh]
     ):
-        enquiry, created = _submit()
+        submission = _submit()
 
-    assert created
-    assert enquiry.reference == fresh
+    assert submission.created
+    assert submission.enquiry.reference == fresh
     assert Enquiry.objects.count() == 2
 
 
@@ -87,23 +131,59 @@ def test_invalid_input_saves_nothing_and_queues_nothing(
         django_capture_on_commit_callbacks(execute=True) as callbacks,
         pytest.raises(ValidationError) as error,
     ):
-        _submit(name="", message="x" * 1001)
+        _submit(name="", message="x" * 1001, relationship="astronaut")
 
-    assert set(error.value.message_dict) == {"name", "message"}
+    assert set(error.value.message_dict) == {"name", "message", "relationship"}
     assert callbacks == []
     assert not Enquiry.objects.exists()
 
 
-def test_contact_details_and_message_are_encrypted_at_rest():
-    enquiry, _ = _submit(name="Sam", phone=PHONE, message="my brother's drinking")
-
+def _raw(enquiry_id: int) -> dict:
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT name, phone, message FROM enquiries_enquiry WHERE id = %s",
-            [enquiry.pk],
-        )
-        raw = " ".join(cursor.fetchone())
+        cursor.execute("SELECT * FROM enquiries_enquiry WHERE id = %s", [enquiry_id])
+        names = [column[0] for column in cursor.description]
+        return dict(zip(names, cursor.fetchone(), strict=True))
 
-    for secret in ("Sam", "07700", "900123", "brother", "drinking"):
-        assert secret not in raw
-    assert raw.startswith("gAAAAA")  # a Fernet token
+
+def test_what_the_person_told_us_is_encrypted_at_rest():
+    enquiry = _submit(danger="overdose").enquiry
+
+    raw = _raw(enquiry.pk)
+    everything = " ".join(str(value) for value in raw.values())
+    for secret in ("Sam", "07700", "900123", "brother", "drinking", "LS6",
+                   "sibling", "cocaine", "overdose", "example.org"):  # fmt: skip
+        assert secret not in everything, secret
+    for column in ("name", "phone", "message", "area", "relationship", "substances",
+                   "danger", "they_know"):  # fmt: skip
+        assert raw[column].startswith("gAAAAA"), column  # a Fernet token
+
+
+def test_reencrypt_moves_every_enquiry_to_the_newest_key(monkeypatch):
+    from encrypted_model_fields import fields
+
+    old, new = Fernet(Fernet.generate_key()), Fernet(Fernet.generate_key())
+    monkeypatch.setattr(fields, "CRYPTER", MultiFernet([old]))
+    enquiry = _submit().enquiry
+    monkeypatch.setattr(fields, "CRYPTER", MultiFernet([new, old]))  # rotated
+
+    assert enquiries_reencrypt() == 1
+
+    ciphertext = _raw(enquiry.pk)["phone"]
+    assert new.decrypt(ciphertext.encode()).decode() == PHONE  # the new key alone
+    monkeypatch.setattr(fields, "CRYPTER", MultiFernet([new]))  # old key retired
+    assert Enquiry.objects.get().phone == PHONE
+
+
+def test_reencrypt_stops_rather_than_encrypt_what_it_could_not_decrypt(monkeypatch):
+    from encrypted_model_fields import fields
+
+    old, new = Fernet(Fernet.generate_key()), Fernet(Fernet.generate_key())
+    monkeypatch.setattr(fields, "CRYPTER", MultiFernet([old]))
+    enquiry = _submit().enquiry
+    before = _raw(enquiry.pk)
+    monkeypatch.setattr(fields, "CRYPTER", MultiFernet([new]))  # old key forgotten
+
+    with pytest.raises(UndecryptableEnquiry, match=f"Enquiry {enquiry.pk} cannot"):
+        enquiries_reencrypt()
+
+    assert _raw(enquiry.pk) == before

@@ -1,70 +1,109 @@
-import uuid
+import re
+import time
 
 import pytest
 from django.test import Client
 
 from clinicians.models import Callback
-from enquiries.models import Enquiry
+from enquiries import consent
+from enquiries.forms import sign_started
+from enquiries.models import Danger, Enquiry
 from tests.clinicians.factories import ClinicianFactory
-from tests.enquiries.factories import PHONE
+from tests.enquiries.factories import EMAIL, PHONE, form_data
 
 pytestmark = pytest.mark.django_db
 
 
-def _form_data(**overrides):
-    data = {
-        "name": "Sam",
-        "phone": PHONE,
-        "message": "Worried about my drinking.",
-        "consent": "on",
-        "submission_token": str(uuid.uuid4()),
-    }
-    return data | overrides
+def _post(client, **changes):
+    return client.post("/get-help/", form_data(**changes))
 
 
-def test_the_form_shows_each_question_with_its_hint_and_the_999_reminder(client):
+# --- the empty form ---
+
+
+def test_the_form_explains_each_question_and_repeats_the_999_reminder(client):
     response = client.get("/get-help/")
 
     assert response.status_code == 200
     assert response.templates[0].name == "enquiries/enquiry_form.html"
     text = response.text
     assert "If you or someone else is in immediate danger, call" in text
+    for legend in ("About you", "What is happening", "How to reach you"):
+        assert f"<legend>{legend}</legend>" in text
+    assert "Is anyone in immediate danger right now?" in text
     assert 'autocomplete="given-name"' in text
     assert 'autocomplete="tel"' in text
+    assert 'autocomplete="email"' in text
     assert "Up to 1000 characters" in text
+    assert "Monday 9am to 8pm" in text  # the opening hours, set in the admin
     assert 'href="/privacy/"' in text
-    assert 'name="consent"' in text and "checked" not in text
     assert "no-store" in response.headers["Cache-Control"]
 
 
-def test_a_valid_enquiry_is_saved_and_the_thank_you_page_shows_its_reference(
+def test_consent_starts_unticked_and_the_bot_trap_is_hidden_from_people(client):
+    form = client.get("/get-help/").context["form"]
+    html = client.get("/get-help/").text
+
+    assert form["consent"].value() is None
+    assert 'name="consent"' in html and 'id="id_consent" checked' not in html
+    assert re.search(r'class="form-trap"\s+aria-hidden="true"', html)
+    assert 'name="website"' in html and 'tabindex="-1"' in html
+
+
+# --- a good send ---
+
+
+def test_a_valid_enquiry_is_saved_and_the_thank_you_page_says_what_happens_next(
     client, django_capture_on_commit_callbacks
 ):
     clinician = ClinicianFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/get-help/", _form_data(name="Marigold"))
+        response = _post(client, name="Marigold", voicemail_ok="no")
 
     assert response.status_code == 302
     assert response.url == "/get-help/thank-you/"  # nothing identifying in the URL
     enquiry = Enquiry.objects.get()
     assert enquiry.callback.assigned_to == clinician
-    thanks = client.get(response.url)
-    assert enquiry.reference in thanks.text
-    assert "What happens next" in thanks.text
-    assert "Marigold" not in thanks.text and PHONE not in thanks.text  # nothing echoed
+    assert enquiry.consent_version == consent.VERSION
+    thanks = client.get(response.url).text
+    assert enquiry.reference in thanks
+    assert re.search(r"We aim to call you\s+<strong>(today|tomorrow|on \w+day)", thanks)
+    assert "up to 3 times" in thanks
+    assert "Our calls show as a withheld number" in thanks
+    assert "We will not leave a voicemail or a message" in thanks
+    assert "If things get worse before we call" in thanks
+    assert "Marigold" not in thanks and PHONE not in thanks  # nothing echoed
+
+
+def test_the_expected_call_follows_the_times_the_person_said_are_safe(client):
+    _post(client, call_windows=["evening"], call_days=["0", "1", "2", "3", "4"])
+
+    thanks = client.get("/get-help/thank-you/").text
+
+    assert "between 5 p.m. and 8 p.m." in thanks
+    assert "the first time you told us is safe" in thanks
+
+
+def test_the_private_withdrawal_link_is_shown_once(client):
+    _post(client)
+
+    first = client.get("/get-help/thank-you/").text
+    again = client.get("/get-help/thank-you/").text
+
+    assert "/get-help/withdraw/" in first
+    assert "We show it only once" in first
+    assert "/get-help/withdraw/" not in again
+    assert Enquiry.objects.get().reference in again
 
 
 def test_a_double_clicked_submit_makes_one_enquiry(client):
-    data = _form_data()
+    data = form_data()
 
     first = client.post("/get-help/", data)
     second = client.post("/get-help/", data)
 
     assert first.status_code == second.status_code == 302
     assert Enquiry.objects.count() == 1
-    assert client.get("/get-help/thank-you/").text.count(
-        Enquiry.objects.get().reference
-    )
 
 
 def test_the_thank_you_page_without_an_enquiry_goes_back_to_the_form(client):
@@ -74,68 +113,173 @@ def test_the_thank_you_page_without_an_enquiry_goes_back_to_the_form(client):
     assert response.url == "/get-help/"
 
 
+def test_only_the_chosen_contact_detail_is_required_and_kept(client):
+    response = _post(client, contact_method="email", email=EMAIL, phone=PHONE)
+
+    assert response.status_code == 302
+    enquiry = Enquiry.objects.get()
+    assert (enquiry.email, enquiry.phone) == (EMAIL, "")
+
+
+def test_for_someone_else_asks_who_they_are_but_never_their_name(client):
+    missing = _post(client, for_whom="someone_else")
+    assert "Tell us who the person you are worried about is to you." in missing.text
+
+    _post(client, for_whom="someone_else", relationship="sibling", they_know="no")
+
+    enquiry = Enquiry.objects.get()
+    assert (enquiry.relationship, enquiry.they_know) == ("sibling", "no")
+
+
+def test_answers_about_someone_else_are_dropped_when_asking_for_yourself(client):
+    _post(client, for_whom="self", relationship="partner", they_know="yes")
+
+    assert Enquiry.objects.get().relationship == ""
+
+
+def test_an_under_18_sees_young_peoples_services_and_nothing_is_saved(client):
+    response = _post(client, over_18="no", name="", consent=None)
+
+    assert response.status_code == 200
+    assert "Help for young people" in response.text
+    assert "Childline" in response.text
+    assert not Enquiry.objects.exists()
+
+
+# --- someone in danger ---
+
+
+def test_someone_in_danger_sees_the_emergency_card_before_the_send(client):
+    first = _post(client, danger=Danger.OVERDOSE)
+
+    assert first.status_code == 200
+    assert not Enquiry.objects.exists()
+    assert "You told us someone is in immediate danger" in first.text
+    assert 'href="tel:999"' in first.text and 'href="tel:111"' in first.text
+    assert "116 123" in first.text
+    assert "Send my request anyway" in first.text
+    assert "Marigold" not in first.text
+
+    second = client.post("/get-help/", first.context["form"].data)
+
+    assert second.status_code == 302
+    assert Enquiry.objects.get().danger == Danger.OVERDOSE
+
+
+def test_nobody_in_danger_goes_straight_through(client):
+    assert _post(client, danger=Danger.NONE).status_code == 302
+
+
+# --- bad input: one clear message, beside the field and in the summary ---
+
+
 @pytest.mark.parametrize(
-    ("field", "value", "message"),
+    ("changes", "field", "message"),
     [
-        ("name", "", "Enter a name we can call you by."),
-        ("name", "x" * 101, "Enter a name of 100 characters or fewer."),
-        ("phone", "", "Enter the phone number we should call."),
-        ("phone", "call me", "Enter a phone number with its area code"),
-        ("phone", "12345", "Enter a phone number with its area code"),
-        ("message", "x" * 10_000, "Shorten your message to 1000 characters or fewer"),
-        ("consent", "", "Tick the box to agree"),
+        ({"name": ""}, "name", "Enter a name we can call you by."),
+        ({"name": "x" * 101}, "name", "Enter a name of 100 characters or fewer."),
+        ({"phone": ""}, "phone", "Enter the phone number we should use."),
+        ({"phone": "call me"}, "phone", "Enter a phone number with its area code"),
+        ({"phone": "12345"}, "phone", "Enter a phone number with its area code"),
+        ({"phone": "+44 (0)7700 900123 ext"}, "phone", "Enter a phone number with"),
+        (
+            {"contact_method": "email", "email": "sam@"},
+            "email",
+            "Enter an email address like name@example.org.",
+        ),
+        (
+            {"contact_method": "email"},
+            "email",
+            "Enter the email address we should use.",
+        ),
+        ({"area": "LS6 2AB"}, "area", "Enter only the first half of your postcode"),
+        ({"area": "ZZ99Z9Z"}, "area", "Enter the name of your county or town"),
+        ({"area": "12345"}, "area", "Enter the name of your county or town"),
+        (
+            {"message": "x" * 10_000},
+            "message",
+            "Shorten your message to 1000 characters",
+        ),
+        ({"consent": None}, "consent", "Tick the box to agree"),
+        ({"over_18": None}, "over_18", "Tell us whether you are 18 or over."),
+        ({"for_whom": None}, "for_whom", "Tell us who you are asking for help for."),
+        ({"danger": None}, "danger", "Tell us whether anyone is in immediate danger."),
+        (
+            {"voicemail_ok": None},
+            "voicemail_ok",
+            "Tell us whether we can leave a voice",
+        ),
+        ({"contact_method": "pigeon"}, "contact_method", "Select a valid choice."),
+        (
+            {"call_windows": ["evening"], "call_days": ["6"]},
+            "call_windows",
+            "We are not open at the times you chose.",
+        ),
     ],
 )
 def test_bad_input_gets_one_clear_message_beside_the_field_and_in_the_summary(
-    client, field, value, message
+    client, changes, field, message
 ):
-    data = _form_data(**{field: value})
-    if not value:
-        del data[field]
-
-    response = client.post("/get-help/", data)
+    response = _post(client, **changes)
 
     assert response.status_code == 200
     assert not Enquiry.objects.exists()
     text = response.text
     assert "There is a problem" in text
-    assert f'href="#id_{field}"' in text  # the summary links to the field
+    form = response.context["form"]
+    assert list(form.errors) == [field]
+    assert f'href="#{form[field].id_for_label}"' in text  # the summary links to it
     assert text.count(message) == 2  # once in the summary, once beside the field
-    assert response.context["form"].errors.keys() == {field}
+
+
+@pytest.mark.parametrize(
+    ("phone", "kept"),
+    [
+        ("07700 900123", "07700 900123"),
+        ("+44 7700 900123", "+44 7700 900123"),
+        ("+1 (202) 555-0143", "+1 (202) 555-0143"),
+        ("  07700   900123 ", "07700 900123"),
+    ],
+)
+def test_uk_and_international_numbers_are_accepted(client, phone, kept):
+    assert _post(client, phone=phone).status_code == 302
+    assert Enquiry.objects.get().phone == kept
+
+
+@pytest.mark.parametrize(
+    ("area", "kept"),
+    [("ls6", "LS6"), ("SW1A", "SW1A"), ("West Yorkshire", "West Yorkshire"), ("", "")],
+)
+def test_a_county_or_the_first_half_of_a_postcode_is_accepted(client, area, kept):
+    assert _post(client, area=area).status_code == 302
+    assert Enquiry.objects.get().area == kept
 
 
 def test_what_the_person_typed_is_still_there_after_an_error(client):
-    response = client.post(
-        "/get-help/", _form_data(consent="", message="Please call after six")
-    )
+    response = _post(client, consent=None, message="Please call after six")
 
     assert "Please call after six" in response.text
     assert 'value="Sam"' in response.text
     assert f'value="{PHONE}"' in response.text
+    assert 'value="alcohol" checked' in response.text.replace("\n", " ") or (
+        response.context["form"]["substances"].value() == ["alcohol"]
+    )
 
 
-def test_html_and_script_typed_into_the_form_are_shown_escaped(client):
+def test_html_and_script_in_every_field_is_shown_escaped(client):
     script = "<script>alert('x')</script>"
-    response = client.post("/get-help/", _form_data(name=script, consent=""))
+    text_fields = ("name", "phone", "email", "message", "area")
+    response = _post(client, consent=None, **dict.fromkeys(text_fields, script))
 
     assert script not in response.text
-    assert "&lt;script&gt;" in response.text
+    assert response.text.count("&lt;script&gt;") >= len(text_fields)
 
 
-@pytest.mark.parametrize("token", ["", "not-a-token", "'; DROP TABLE x; --"])
-def test_a_missing_or_tampered_form_token_asks_to_send_again_with_a_fresh_one(
-    client, token
-):
-    response = client.post("/get-help/", _form_data(submission_token=token))
+def test_html_typed_into_the_message_is_stored_as_plain_text(client):
+    script = "<b>bold</b><script>alert('x')</script>"
+    _post(client, message=script)
 
-    assert response.status_code == 200
-    assert not Enquiry.objects.exists()
-    assert "We could not read this form" in response.text
-    fresh = response.context["form"].data["submission_token"]
-    assert uuid.UUID(fresh)
-    retry = client.post("/get-help/", _form_data(submission_token=fresh))
-    assert retry.status_code == 302
-    assert Enquiry.objects.count() == 1
+    assert Enquiry.objects.get().message == script  # text, never rendered as HTML
 
 
 def test_an_empty_post_saves_nothing_and_lists_every_problem(client):
@@ -143,24 +287,97 @@ def test_an_empty_post_saves_nothing_and_lists_every_problem(client):
 
     assert response.status_code == 200
     assert not Enquiry.objects.exists()
-    assert set(response.context["form"].errors) >= {"name", "phone", "consent"}
+    assert set(response.context["form"].errors) >= {
+        "over_18", "for_whom", "danger", "name", "contact_method", "consent",
+    }  # fmt: skip
 
 
 def test_a_missing_csrf_token_gets_a_friendly_page():
     client = Client(enforce_csrf_checks=True)
 
-    response = client.post("/get-help/", _form_data())
+    response = client.post("/get-help/", form_data())
 
     assert response.status_code == 403
     assert "Sorry, we could not accept that form" in response.text
     assert not Enquiry.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"submission_token": None},
+        {"submission_token": "not-a-token"},
+        {"submission_token": "'; DROP TABLE x; --"},
+        {"started": "forged"},
+        {"started": None},
+    ],
+)
+def test_a_missing_or_tampered_hidden_field_asks_to_send_again(
+    client, settings, changes
+):
+    # The re-issued form is timed from now: the person takes their time to resend.
+    settings.ENQUIRY_MIN_FILL_SECONDS = 0
+    response = _post(client, **changes)
+
+    assert response.status_code == 200
+    assert not Enquiry.objects.exists()
+    assert "We could not read this form" in response.text
+    retry = client.post("/get-help/", response.context["form"].data)
+    assert retry.status_code == 302
+    assert Enquiry.objects.count() == 1
+
+
+def test_a_send_after_the_consent_text_changed_asks_for_consent_again(client):
+    response = _post(client, consent_version="2020-01-01")
+
+    assert response.status_code == 200
+    assert not Enquiry.objects.exists()
+    assert (
+        "We have changed how we describe the use of your information" in response.text
+    )
+    assert "consent" in response.context["form"].errors  # the old tick does not count
+    resent = response.context["form"].data.copy()
+    resent["consent"] = "on"
+    assert client.post("/get-help/", resent).status_code == 302
+
+
+# --- spam and abuse ---
+
+
+def test_a_filled_bot_trap_is_turned_away_calmly_and_nothing_is_stored(client):
+    response = _post(client, website="http://spam.example.org")
+
+    assert response.status_code == 429
+    assert "We could not send your request just now" in response.text
+    assert "116 123" in response.text
+    assert not Enquiry.objects.exists()
+
+
+def test_a_form_sent_faster_than_a_person_could_is_turned_away(client, settings):
+    settings.ENQUIRY_MIN_FILL_SECONDS = 3
+
+    response = _post(client, started=sign_started(time.time() - 1))
+
+    assert response.status_code == 429
+    assert not Enquiry.objects.exists()
+
+
+def test_too_many_sends_from_one_address_are_turned_away(client, settings):
+    settings.ENQUIRY_RATE_LIMIT = "2/h"
+
+    statuses = [_post(client).status_code for _ in range(3)]
+
+    assert statuses == [302, 302, 429]
+    assert Enquiry.objects.count() == 2
+    other = Client(REMOTE_ADDR="192.0.2.7")
+    assert other.post("/get-help/", form_data()).status_code == 302
+
+
 def test_an_enquiry_is_kept_when_the_broker_is_down(
     client, caplog, django_capture_on_commit_callbacks, unreachable_broker
 ):
     with caplog.at_level("WARNING"), django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/get-help/", _form_data(name="Marigold"))
+        response = _post(client, name="Marigold")
 
     assert response.status_code == 302
     enquiry = Enquiry.objects.get()

@@ -22,7 +22,7 @@ from clinicians.models import Callback
 from enquiries.models import Enquiry
 from referral_site.celery import app as celery_app
 from tests.clinicians.factories import ClinicianFactory
-from tests.enquiries.factories import PHONE, EnquiryFactory
+from tests.enquiries.factories import PHONE, EnquiryFactory, form_data
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -102,14 +102,7 @@ def test_an_enquiry_sent_through_the_form_is_assigned_by_the_worker(
     clinician = ClinicianFactory()
 
     response = client.post(
-        "/get-help/",
-        {
-            "name": "Marigold",
-            "phone": PHONE,
-            "message": "Please call after six.",
-            "consent": "on",
-            "submission_token": str(uuid.uuid4()),
-        },
+        "/get-help/", form_data(name="Marigold", message="Please call after six.")
     )
 
     assert response.status_code == 302

@@ -1,0 +1,105 @@
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from enquiries.models import AuditEvent, Enquiry
+from enquiries.services import enquiries_purge_expired
+from tests.clinicians.factories import UserFactory
+from tests.enquiries.factories import EnquiryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _days_ago(days: int):
+    return timezone.now() - timedelta(days=days)
+
+
+@pytest.fixture
+def trail():
+    """Enquiries at each point of their life, with the default retention settings."""
+    expired = EnquiryFactory(closed_at=_days_ago(91))
+    recent = EnquiryFactory(closed_at=_days_ago(89))
+    still_open = EnquiryFactory()
+    forgotten = EnquiryFactory()
+    Enquiry.objects.filter(pk=forgotten.pk).update(created_at=_days_ago(181))
+    return {
+        "expired": expired,
+        "recent": recent,
+        "open": still_open,
+        "forgotten": forgotten,
+    }
+
+
+def test_enquiries_closed_past_the_retention_period_are_anonymised(trail):
+    report = enquiries_purge_expired()
+
+    assert report.anonymised == 1
+    expired = Enquiry.objects.get(pk=trail["expired"].pk)
+    assert (expired.name, expired.phone, expired.message) == ("", "", "")
+    assert expired.anonymised_at is not None
+    assert expired.reference == trail["expired"].reference  # the anonymous record
+    assert expired.audit_events.get().action == AuditEvent.Action.ANONYMISED
+    for kept in ("recent", "open", "forgotten"):
+        assert Enquiry.objects.get(pk=trail[kept].pk).name == "Alex Example", kept
+
+
+def test_enquiries_never_closed_are_flagged_to_the_leads_by_reference_only(trail):
+    from django.contrib.auth.models import Group
+
+    lead = UserFactory(username="lead-on-call", email="lead@example.org")
+    lead.groups.add(Group.objects.get(name="Lead clinician"))
+
+    report = enquiries_purge_expired()
+
+    assert report.unclosed_flagged == 1
+    [email] = mail.outbox
+    assert email.to == ["lead@example.org"]
+    assert trail["forgotten"].reference in email.body
+    assert "Alex Example" not in email.body and "07700" not in email.body
+    assert Enquiry.objects.get(pk=trail["forgotten"].pk).anonymised_at is None
+
+
+def test_a_dry_run_counts_and_changes_nothing(trail, capsys):
+    call_command("purge_expired_enquiries", "--dry-run")
+
+    assert "Would anonymise 1 enquiries; 1 never closed" in capsys.readouterr().out
+    assert not Enquiry.objects.filter(anonymised_at__isnull=False).exists()
+    assert not AuditEvent.objects.exists()
+    assert mail.outbox == []
+
+
+def test_the_purge_run_twice_changes_nothing_the_second_time(trail, capsys):
+    call_command("purge_expired_enquiries")
+    call_command("purge_expired_enquiries")
+
+    out = capsys.readouterr().out
+    assert "Anonymised 1 enquiries" in out and "Anonymised 0 enquiries" in out
+    assert AuditEvent.objects.count() == 1
+
+
+def test_the_retention_period_comes_from_settings(trail, settings):
+    settings.ENQUIRY_RETENTION_DAYS = 30
+
+    assert enquiries_purge_expired().anonymised == 2
+
+
+def test_beat_runs_the_purge_daily_and_no_task_results_are_stored():
+    schedule = settings.CELERY_BEAT_SCHEDULE["enquiries-purge-expired"]
+    assert schedule["task"] == "enquiries.tasks.enquiries_purge_expired"
+    assert schedule["schedule"].hour == {3}
+    # Task results could hold copies of what tasks saw: none are kept anywhere.
+    assert settings.CELERY_TASK_IGNORE_RESULT is True
+    assert not getattr(settings, "CELERY_RESULT_BACKEND", None)
+
+
+def test_the_purge_task_applies_the_policy(trail):
+    from enquiries.tasks import enquiries_purge_expired as task
+
+    task()
+    task()
+
+    assert Enquiry.objects.filter(anonymised_at__isnull=False).count() == 1
