@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from .models import Article
+from .models import Article, Topic
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
 
 
 @admin.register(Article)
@@ -10,4 +17,5 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "pub_date"
-    fields = ["title", "slug", "summary", "body", "is_published", "pub_date"]
+    fields = ["title", "slug", "summary", "body", "topics", "is_published", "pub_date"]
+    filter_horizontal = ["topics"]

@@ -396,3 +396,41 @@ ARTICLES: list[dict[str, str]] = [
 <p>If someone is in immediate danger, call 999.</p>""",
     },
 ]
+
+# The demo topics. Safety information is shown first on the Get help form to someone
+# who arrives from an article on that topic.
+TOPICS: list[dict[str, str]] = [
+    {
+        "name": "Heroin and opioids",
+        "slug": "heroin-and-opioids",
+        "safety_information": """<p><strong>Signs of an opioid overdose:</strong> they cannot be woken or are very hard to wake; their breathing is slow, shallow or stops, or they are snoring or gurgling; their lips or fingertips are blue or grey; their pupils are tiny.</p>
+<ul>
+<li><strong>Call 999 straight away</strong> and say someone may have overdosed.</li>
+<li>If you have naloxone, give it now and tell the call handler. Naloxone wears off sooner than heroin and other opioids, so they still need hospital care even if they wake up.</li>
+<li>If they are breathing, put them on their side in the recovery position and stay with them.</li>
+</ul>
+<p>Naloxone is free from drug and alcohol services and from many pharmacies, for anyone who might be there when someone overdoses. Ask us about it when we call.</p>""",
+    },
+    {
+        "name": "Alcohol",
+        "slug": "alcohol",
+        "safety_information": """<p><strong>If you drink every day, do not stop suddenly</strong> before talking to your GP or a drug and alcohol service: alcohol withdrawal can cause fits.</p>
+<p><strong>Call 999</strong> if someone is confused, having a fit, cannot be woken, is breathing slowly or unevenly, or is being sick while very drowsy. Put them on their side in the recovery position and stay with them.</p>""",
+    },
+    {
+        "name": "Cocaine",
+        "slug": "cocaine",
+        "safety_information": """<p><strong>Call 999</strong> if someone who has taken cocaine or crack has chest pain, a racing or uneven heartbeat, a very high temperature, a fit, or sudden weakness, or is extremely agitated or paranoid.</p>
+<p>Mixing cocaine with alcohol makes these dangers worse.</p>""",
+    },
+    {
+        "name": "Treatment and recovery",
+        "slug": "treatment-and-recovery",
+        "safety_information": "",
+    },
+    {
+        "name": "Family and friends",
+        "slug": "family-and-friends",
+        "safety_information": "",
+    },
+]

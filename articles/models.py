@@ -5,6 +5,29 @@ from django.utils import timezone
 from .html import sanitise_html
 
 
+class Topic(models.Model):
+    """What an article is about (heroin, alcohol, ...). Edited by staff."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    safety_information = models.TextField(
+        blank=True,
+        help_text="HTML shown first on the Get help form to someone who came from an"
+        " article on this topic: the danger signs and what to do (for heroin:"
+        " overdose signs and naloxone). Sanitised when saved.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.safety_information = sanitise_html(self.safety_information)
+        super().save(*args, **kwargs)
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> "ArticleQuerySet":
         """What the public may see: marked published, and its date has come."""
@@ -26,6 +49,7 @@ class Article(models.Model):
         help_text="HTML. Headings, lists, links, bold and quotes are kept; anything"
         " else is removed when the article is saved."
     )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="articles")
     is_published = models.BooleanField(
         "published",
         default=False,
@@ -55,3 +79,9 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:article_detail", kwargs={"slug": self.slug})
+
+    def get_help_url(self) -> str:
+        """The Get help form, told which topic the reader came from."""
+        topic = self.topics.first()
+        url = reverse("enquiries:enquiry_create")
+        return f"{url}?topic={topic.slug}" if topic else url

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 
+from articles.models import Topic
+
 from . import consent
 from .availability import next_call_slot, opening_hours_summary
 from .models import (
@@ -214,6 +216,10 @@ class EnquiryForm(forms.Form):
             "required": "Tick the box to agree, so that we can arrange your callback."
         },
     )
+    share_topic = forms.BooleanField(
+        required=False,
+        help_text="It helps the clinician prepare. Leave it unticked if you prefer.",
+    )
     # Not for people: a field hidden from them that only bots fill in.
     website = forms.CharField(
         label="Leave this empty",
@@ -223,11 +229,14 @@ class EnquiryForm(forms.Form):
     # One token per form shown: sending the same form twice finds the first enquiry.
     submission_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
     started = forms.CharField(required=False, widget=forms.HiddenInput)
+    topic = forms.SlugField(required=False, widget=forms.HiddenInput)
     consent_version = forms.CharField(required=False, widget=forms.HiddenInput)
     crisis_acknowledged = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, topic: Topic | None = None, **kwargs) -> None:
         initial = kwargs.setdefault("initial", {})
+        if topic is not None:
+            initial["topic"] = topic.slug
         initial.setdefault("submission_token", uuid.uuid4())
         initial.setdefault("started", sign_started())
         initial.setdefault("consent_version", consent.VERSION)
@@ -242,6 +251,14 @@ class EnquiryForm(forms.Form):
         self._problems: list[str] = []
         if self.is_bound:
             self._check_hidden_fields()
+        self.came_from = self._came_from()
+        if self.came_from:
+            topic = self.came_from.name.lower()
+            self.fields[
+                "share_topic"
+            ].label = f"Tell the clinician you were reading about {topic}"
+        else:
+            del self.fields["share_topic"]
         self.helper = self._layout()
 
     # --- what the view needs to know -------------------------------------------
@@ -271,6 +288,16 @@ class EnquiryForm(forms.Form):
         """The emergency card is being shown: the next send goes through."""
         self.data = self.data.copy()
         self.data["crisis_acknowledged"] = "True"
+
+    def _came_from(self) -> Topic | None:
+        slug = self.data.get("topic") if self.is_bound else self.initial.get("topic")
+        return Topic.objects.filter(slug=slug).first() if slug else None
+
+    def shared_topic(self) -> str:
+        """The topic's name, if the person ticked the box to share it."""
+        if self.came_from and self.cleaned_data.get("share_topic"):
+            return self.came_from.name
+        return ""
 
     # --- validation -----------------------------------------------------------
 
@@ -355,6 +382,7 @@ class EnquiryForm(forms.Form):
                 HTML('{% include "enquiries/includes/crisis_card.html" %}'),
                 "substances",
                 "message",
+                *(["share_topic"] if self.came_from else []),
             ),
             Fieldset(
                 "How to reach you",
@@ -374,6 +402,7 @@ class EnquiryForm(forms.Form):
             "started",
             "consent_version",
             "crisis_acknowledged",
+            "topic",
         )
         label = "Send my request anyway" if self.in_danger() else "Ask for a callback"
         helper.add_input(Submit("submit", label))

@@ -142,6 +142,11 @@ class Enquiry(models.Model):
         blank=True,
         help_text="A county, or the first half of a postcode.",
     )
+    came_from_topic = EncryptedCharField(
+        max_length=100,
+        blank=True,
+        help_text="The topic of the article they came from, if they chose to share it.",
+    )
     # Consent and the form it came from
     consent_version = models.CharField(
         max_length=20, help_text="The version of the consent text they agreed to."

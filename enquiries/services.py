@@ -37,9 +37,11 @@ class Answers:
     area: str = ""
     call_windows: list[str] = field(default_factory=list)
     call_days: list[int] = field(default_factory=list)
+    came_from_topic: str = ""
 
     @classmethod
-    def from_form(cls, cleaned: dict) -> "Answers":
+    def from_form(cls, form) -> "Answers":
+        cleaned = form.cleaned_data | {"came_from_topic": form.shared_topic()}
         return cls(**{name: cleaned[name] for name in cls.__dataclass_fields__})
 
 
@@ -133,6 +135,7 @@ _ERASED = {
     "danger": Danger.NONE,
     "call_windows": "",
     "call_days": "",
+    "came_from_topic": "",
     "voicemail_ok": False,
     "say_who_we_are_ok": False,
     "submission_token": None,

@@ -7,6 +7,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
+from articles.models import Topic
+
 from .availability import next_call_slot
 from .forms import EnquiryForm
 from .models import ContactMethod, Enquiry, PrivacyNotice
@@ -34,7 +36,10 @@ def _over_the_limit(request: HttpRequest) -> bool:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def enquiry_create(request: HttpRequest) -> HttpResponse:
-    form = EnquiryForm(request.POST if request.method == "POST" else None)
+    topic = None
+    if request.method == "GET" and request.GET.get("topic"):
+        topic = Topic.objects.filter(slug=request.GET["topic"]).first()
+    form = EnquiryForm(request.POST if request.method == "POST" else None, topic=topic)
     if form.is_under_18():
         return render(request, "enquiries/under_18.html")
     if request.method == "POST" and form.is_valid():
@@ -45,7 +50,7 @@ def enquiry_create(request: HttpRequest) -> HttpResponse:
             return _form_page(request, form, crisis_first=True)
         data = form.cleaned_data
         submission = enquiry_submit(
-            answers=Answers.from_form(data),
+            answers=Answers.from_form(form),
             submission_token=data["submission_token"],
             consent_version=data["consent_version"],
         )

@@ -130,7 +130,21 @@ def test_the_form_has_no_wcag_22_aa_violations_empty_or_showing_errors(
     assert _violations(page) == []
 
 
-@pytest.mark.parametrize("path", ["/", "/articles/", "/privacy/"])
+@pytest.fixture
+def heroin_article(db):
+    from tests.articles.factories import ArticleFactory, TopicFactory
+
+    article = ArticleFactory(slug="coming-off-heroin")
+    article.topics.add(TopicFactory())
+    return article
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/articles/", "/articles/coming-off-heroin/", "/privacy/",
+     "/get-help/?topic=heroin-and-opioids"],
+)  # fmt: skip
+@pytest.mark.usefixtures("heroin_article")
 def test_public_pages_have_no_wcag_22_aa_violations(live_server, browser, path):
     page = browser.new_page()
     page.goto(f"{live_server.url}{path}")

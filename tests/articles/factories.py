@@ -3,7 +3,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Topic
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):
@@ -16,3 +16,16 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     body = "<h2>What to expect</h2><p>Plain advice.</p>"
     is_published = True
     pub_date = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ["slug"]
+
+    name = "Heroin and opioids"
+    slug = "heroin-and-opioids"
+    safety_information = (
+        "<p><strong>Signs of an opioid overdose:</strong> slow breathing.</p>"
+        "<p>Give naloxone if you have it, and call 999.</p>"
+    )

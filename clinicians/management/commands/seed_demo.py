@@ -13,8 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from articles.demo_content import ARTICLES
-from articles.models import Article
+from articles.demo_content import ARTICLES, TOPICS
+from articles.models import Article, Topic
 from clinicians.models import Clinician
 from clinicians.staff_groups import CLINICIAN, EDITOR, LEAD, ensure_staff_groups
 
@@ -59,6 +59,16 @@ class Command(BaseCommand):
             )
 
     def _articles(self) -> int:
+        topics = {
+            item["name"]: Topic.objects.update_or_create(
+                slug=item["slug"],
+                defaults={
+                    "name": item["name"],
+                    "safety_information": item["safety_information"],
+                },
+            )[0]
+            for item in TOPICS
+        }
         now = timezone.now()
         for position, item in enumerate(ARTICLES):
             fields = {
@@ -67,12 +77,13 @@ class Command(BaseCommand):
                 "body": item["body"],
                 "is_published": True,
             }
-            Article.objects.update_or_create(
+            article, _ = Article.objects.update_or_create(
                 slug=item["slug"],
                 defaults=fields,
                 # first run only: dates a day apart keep the demo list in order
                 create_defaults={**fields, "pub_date": now - timedelta(days=position)},
             )
+            article.topics.set([topics[item["topic"]]])
         return len(ARTICLES)
 
     def _users(self, password: str) -> None:
