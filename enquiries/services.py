@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -179,6 +180,25 @@ def enquiry_withdraw(*, token: str) -> Enquiry | None:
         return None
     enquiry_anonymise(enquiry=enquiry, action=AuditEvent.Action.WITHDRAWN)
     return enquiry
+
+
+def withdrawal_link_email(*, token: str, link: str) -> bool:
+    """Email the person their private withdrawal link, because they asked. Only for
+    an enquiry made by email; the message names no service and no health matter."""
+    enquiry = enquiry_by_withdrawal_token(token=token)
+    if enquiry is None or not enquiry.email:
+        return False
+    send_mail(
+        subject=f"Your private link for request {enquiry.reference}",
+        message=(
+            "You asked us to email you this private link. Opening it lets you"
+            f" withdraw request {enquiry.reference} and delete what you told us:\n\n"
+            f"{link}\n\nIf you did not ask for this email, you can ignore it.\n"
+        ),
+        from_email=None,
+        recipient_list=[enquiry.email],
+    )
+    return True
 
 
 def enquiry_mark_closed(*, enquiry_id: int, at: datetime | None = None) -> None:

@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from articles.models import Topic
@@ -17,6 +17,7 @@ from .services import (
     enquiry_by_withdrawal_token,
     enquiry_submit,
     enquiry_withdraw,
+    withdrawal_link_email,
 )
 
 # What the thank-you page needs, kept in the session: never in the URL.
@@ -101,10 +102,31 @@ def enquiry_thanks(request: HttpRequest) -> HttpResponse:
         "slot": slot,
         "by_phone": enquiry.contact_method != ContactMethod.EMAIL,
         "withdrawal_url": withdrawal_url,
+        "withdrawal_token": withdrawal_token,
         "caller_id": settings.CALLER_ID,
         "max_attempts": settings.CALLBACK_MAX_ATTEMPTS,
     }
     return render(request, "enquiries/enquiry_thanks.html", context)
+
+
+@never_cache
+@require_POST
+def withdrawal_link_emailed(request: HttpRequest) -> HttpResponse:
+    """The person asked for their private link by email (never sent otherwise)."""
+    token = request.POST.get("token", "")
+    if is_ratelimited(
+        request, group="enquiries.email-link", key="ip", rate="5/h", increment=True
+    ):
+        return render(request, "enquiries/enquiry_blocked.html", status=429)
+    link = request.build_absolute_uri(
+        reverse("enquiries:enquiry_withdraw", args=[token])
+    )
+    try:
+        sent = withdrawal_link_email(token=token, link=link)
+    except OSError:  # the mail server did not answer: show the link again instead
+        sent = False
+    context = {"sent": sent, "withdrawal_url": link}
+    return render(request, "enquiries/withdrawal_link_emailed.html", context)
 
 
 @never_cache

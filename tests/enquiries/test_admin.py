@@ -125,3 +125,19 @@ def test_nobody_can_edit_or_delete_the_audit_log(client):
         event.save()
     with pytest.raises(ValueError, match="cannot be deleted"):
         event.delete()
+
+
+def test_the_database_itself_refuses_to_change_or_delete_audit_events():
+    from django.db import DatabaseError, transaction
+
+    event = AuditEvent.objects.create(
+        enquiry=EnquiryFactory(), action=AuditEvent.Action.VIEWED
+    )
+
+    for attempt in (
+        lambda: AuditEvent.objects.filter(pk=event.pk).update(action="erased"),
+        lambda: AuditEvent.objects.filter(pk=event.pk).delete(),
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            attempt()
+    assert AuditEvent.objects.get().action == AuditEvent.Action.VIEWED

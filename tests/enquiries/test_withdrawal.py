@@ -73,3 +73,36 @@ def test_the_token_itself_is_never_stored(client, withdrawal_path):
     enquiry = Enquiry.objects.get()
     assert token not in enquiry.withdrawal_token_hash
     assert len(enquiry.withdrawal_token_hash) == 64
+
+
+def test_the_link_is_emailed_only_when_the_person_asks(client):
+    from django.core import mail
+
+    from tests.enquiries.factories import EMAIL
+
+    client.post("/get-help/", form_data(contact_method="email", email=EMAIL))
+    thanks = client.get("/get-help/thank-you/").text
+    assert mail.outbox == []  # nothing sent unasked
+    assert "Email me this link" in thanks
+    token = re.search(r'name="token" value="([^"]+)"', thanks)[1]
+
+    response = client.post("/get-help/withdraw/email-me/", {"token": token})
+
+    assert "We have emailed you the link" in response.text
+    [email] = mail.outbox
+    assert email.to == [EMAIL]
+    assert f"/get-help/withdraw/{token}/" in email.body
+    assert "Sam" not in email.body and "drinking" not in email.body
+
+
+def test_a_made_up_token_emails_nobody(client):
+    from django.core import mail
+
+    response = client.post("/get-help/withdraw/email-me/", {"token": "made-up"})
+
+    assert "We could not email the link" in response.text
+    assert mail.outbox == []
+
+
+def test_no_email_offer_for_someone_who_chose_a_phone_call(client, withdrawal_path):
+    assert "Email me this link" not in client.get("/get-help/thank-you/").text
