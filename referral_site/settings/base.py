@@ -229,3 +229,6 @@ LOGGING = {
 }
 # The worker logs through the handlers above (and their filter), not its own.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Staff login security lives in its own module.
+from .security import *  # noqa: E402, F403

@@ -1,0 +1,1 @@
+"""Staff login security: second factor, lockout, session expiry. Imported by base.py."""
