@@ -57,3 +57,7 @@ WHITENOISE_AUTOREFRESH = True
 
 # One process, its own memory for a cache: a per-process rate limit is enough here.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# The demo users log in with a password only (see security.py); set
+# ADMIN_REQUIRE_OTP=true to try the second factor locally.
+ADMIN_REQUIRE_OTP = env.bool("ADMIN_REQUIRE_OTP", default=False)

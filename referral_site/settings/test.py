@@ -35,3 +35,6 @@ WHITENOISE_AUTOREFRESH = True
 
 # One process, its own memory for a cache: a per-process rate limit is enough here.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Tests that need the second factor switch it on themselves.
+ADMIN_REQUIRE_OTP = False

@@ -1,0 +1,68 @@
+"""Staff login security glue: the admin's second-factor gate and the lockout backend.
+
+Settings live in settings/security.py. The admin asks for a second factor only when
+ADMIN_REQUIRE_OTP is on (production); the check reads the setting on every request.
+"""
+
+from axes.backends import AxesStandaloneBackend
+from django.conf import settings
+from django.contrib.admin import AdminSite
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from two_factor.utils import default_device
+
+
+class StaffAdminSite(AdminSite):
+    """The admin, refusing staff who have not passed the second factor (when on).
+
+    urls.py makes django.contrib.admin's default site one of these, so every
+    ModelAdmin registered with admin.site is behind the check.
+    """
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        if not super().has_permission(request):
+            return False
+        return not settings.ADMIN_REQUIRE_OTP or request.user.is_verified()
+
+    def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        if not settings.ADMIN_REQUIRE_OTP:
+            return super().login(request, extra_context)
+        user = request.user
+        if super().has_permission(request) and not default_device(user):
+            # Password accepted but no authenticator yet: set one up, rather than
+            # be sent round the login page again.
+            return redirect("two_factor:setup")
+        # Anyone else signs in (again) through the two-step login.
+        next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
+        if not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}
+        ):
+            next_url = reverse("admin:index", current_app=self.name)
+        return redirect_to_login(next_url, "two_factor:login")
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """Axes' lockout check, for logins that come over HTTP.
+
+    authenticate() without a request (manage.py, the shell) cannot be tried from
+    outside, and axes would raise on it rather than let the next backend answer.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username, password, **kwargs)
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address, as the enquiry rate limit reads it.
+
+    Behind a proxy REMOTE_ADDR is the proxy's, shared by everyone: locking that out
+    would lock out every clinician with one username.
+    """
+    key = settings.RATELIMIT_IP_META_KEY or "REMOTE_ADDR"
+    return request.META.get(key) or request.META.get("REMOTE_ADDR")
