@@ -1,18 +1,38 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from encrypted_model_fields.fields import EncryptedCharField, EncryptedTextField
+
+from enquiries.models import Weekday
+
+
+class RegistrationBody(models.TextChoices):
+    NMC = "NMC", "Nursing and Midwifery Council (NMC)"
+    GMC = "GMC", "General Medical Council (GMC)"
+    HCPC = "HCPC", "Health and Care Professions Council (HCPC)"
+    BACP = "BACP", "British Association for Counselling and Psychotherapy (BACP)"
+    UKCP = "UKCP", "UK Council for Psychotherapy (UKCP)"
+    SWE = "SWE", "Social Work England (SWE)"
+    GPHC = "GPhC", "General Pharmaceutical Council (GPhC)"
 
 
 class Clinician(models.Model):
-    """A clinician's working profile: whether they are on duty, how much they hold."""
+    """A clinician's working profile: registration, specialisms, and how much they
+    hold. When they are on duty comes from the rota (Shift and DutyChange)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinician"
     )
     display_name = models.CharField(max_length=100, help_text="As colleagues see it.")
-    on_duty = models.BooleanField(
-        default=False,
-        help_text="New callbacks are assigned only to clinicians on duty.",
+    registration_body = models.CharField(
+        max_length=10, choices=RegistrationBody.choices, blank=True
+    )
+    registration_number = models.CharField(max_length=30, blank=True)
+    specialisms = models.ManyToManyField(
+        "articles.Topic",
+        blank=True,
+        related_name="+",
+        help_text="Topics they know best: a tie-breaker when callbacks are assigned.",
     )
     max_open_callbacks = models.PositiveSmallIntegerField(
         default=10, help_text="No more open callbacks than this are assigned to them."
@@ -28,28 +48,102 @@ class Clinician(models.Model):
         return self.display_name
 
 
+class Shift(models.Model):
+    """A recurring weekly shift on the duty rota, in UK local time. A shift across
+    midnight is two rows, one on each day."""
+
+    clinician = models.ForeignKey(
+        Clinician, on_delete=models.CASCADE, related_name="shifts"
+    )
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    starts = models.TimeField()
+    ends = models.TimeField(help_text="The shift ends just before this time.")
+
+    class Meta:
+        ordering = ["weekday", "starts"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts__lt=models.F("ends")),
+                name="shift_starts_before_it_ends",
+                violation_error_message="A shift must end after it starts.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        day = self.get_weekday_display()
+        return f"{self.clinician} {day} {self.starts:%H:%M}-{self.ends:%H:%M}"
+
+
+class DutyChange(models.Model):
+    """A one-off change to the rota: an extra duty, or an absence (leave, sickness)."""
+
+    class Kind(models.TextChoices):
+        EXTRA = "extra", "Extra duty"
+        ABSENT = "absent", "Absent"
+
+    clinician = models.ForeignKey(
+        Clinician, on_delete=models.CASCADE, related_name="duty_changes"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=models.F("ends_at")),
+                name="duty_change_starts_before_it_ends",
+                violation_error_message="A change must end after it starts.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clinician} {self.get_kind_display()} from {self.starts_at:%d %b}"
+
+
+class Urgency(models.TextChoices):
+    """Bands in order of urgency; each has its callback target in settings."""
+
+    URGENT = "urgent", "Urgent"
+    SOON = "soon", "Soon"
+    ROUTINE = "routine", "Routine"
+
+
+class Status(models.TextChoices):
+    NEW = "new", "New"
+    ASSIGNED = "assigned", "Assigned"
+    IN_PROGRESS = "in_progress", "In progress"
+    ATTEMPTED = "attempted", "Attempted"
+    CONTACTED = "contacted", "Contacted"
+    CLOSED = "closed", "Closed"
+
+
+class Outcome(models.TextChoices):
+    ADVICE_GIVEN = "advice_given", "Advice given"
+    REFERRED = "referred", "Referred to a provider"
+    NOT_WANTED = "not_wanted", "Help not wanted"
+    UNABLE_TO_REACH = "unable_to_reach", "Unable to reach"
+    WITHDRAWN = "withdrawn", "Withdrawn by the person"
+
+
 class CallbackQuerySet(models.QuerySet):
     def open(self) -> "CallbackQuerySet":
-        return self.exclude(status=Callback.Status.CLOSED)
+        return self.exclude(status=Status.CLOSED)
 
 
 class Callback(models.Model):
     """One per enquiry: the promise that a clinician will call the person back."""
 
-    class Status(models.TextChoices):
-        NEW = "new", "New"
-        ASSIGNED = "assigned", "Assigned"
-        CLOSED = "closed", "Closed"
-
-    class Outcome(models.TextChoices):
-        ADVICE_GIVEN = "advice_given", "Advice given"
-        REFERRED = "referred", "Referred to a provider"
-        NOT_WANTED = "not_wanted", "Help not wanted"
-        UNABLE_TO_REACH = "unable_to_reach", "Unable to reach"
-        WITHDRAWN = "withdrawn", "Withdrawn by the person"
+    Status = Status
+    Outcome = Outcome
+    Urgency = Urgency
 
     enquiry = models.OneToOneField(
-        "enquiries.Enquiry", on_delete=models.CASCADE, related_name="callback"
+        "enquiries.Enquiry", on_delete=models.PROTECT, related_name="callback"
+    )
+    urgency = models.CharField(
+        max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE, db_index=True
     )
     assigned_to = models.ForeignKey(
         Clinician,
@@ -62,33 +156,250 @@ class Callback(models.Model):
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
     )
-    due_at = models.DateTimeField(help_text="Call back by this time.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    assigned_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(
         max_length=20, choices=Outcome.choices, blank=True, help_text="Set on closing."
     )
-    closed_at = models.DateTimeField(null=True, blank=True)
-    assignee_notified_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text="When the assignee was told."
+    due_at = models.DateTimeField(help_text="Call back by this time.")
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the next try is planned."
     )
+    created_at = models.DateTimeField(auto_now_add=True)
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    first_contact_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a clinician first spoke to the person."
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Beat's marks: each is set by the one run that acts, so nothing is sent twice.
+    assignee_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    leads_told_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CallbackQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_at"]
         indexes = [models.Index(fields=["status", "due_at"])]
+        permissions = [
+            ("view_any_callback", "Can open any callback's details"),
+            ("reassign_callback", "Can reassign a callback to another clinician"),
+            ("view_dashboard", "Can see the lead's dashboard"),
+        ]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="assigned") | Q(assigned_to__isnull=False),
-                name="callback_assigned_has_assignee",
+                condition=Q(status__in=["new", "closed"])
+                | Q(assigned_to__isnull=False),
+                name="callback_in_hand_has_assignee",
+                violation_error_message="Someone must hold a callback in progress.",
             ),
             models.CheckConstraint(
                 condition=~Q(status="closed") | ~Q(outcome=""),
                 name="callback_closed_has_outcome",
                 violation_error_message="A closed callback needs an outcome.",
             ),
-        ]
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"Callback {self.enquiry.reference}"
+
+
+class CallbackEvent(models.Model):
+    """Every change of a callback's status or assignee: who, when, from what to what."""
+
+    callback = models.ForeignKey(
+        Callback, on_delete=models.CASCADE, related_name="events"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty when the system acted.",
+    )
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    assigned_to = models.ForeignKey(
+        Clinician, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    detail = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Never personal data: it is not encrypted.",
+    )
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} -> {self.to_status}"
+
+
+class ContactAttempt(models.Model):
+    """One try at reaching the person."""
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", "Phone call"
+        TEXT = "text", "Text message"
+        EMAIL = "email", "Email"
+
+    class Result(models.TextChoices):
+        REACHED = "reached", "Spoke to the person"
+        NO_ANSWER = "no_answer", "No answer"
+        VOICEMAIL = "voicemail", "Voicemail left"
+        WRONG_NUMBER = "wrong_number", "Wrong number"
+        MESSAGE_SENT = "message_sent", "Message sent, no reply yet"
+
+    callback = models.ForeignKey(
+        Callback, on_delete=models.CASCADE, related_name="attempts"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    result = models.CharField(max_length=20, choices=Result.choices)
+    message_left = models.BooleanField(
+        default=False, help_text="A voicemail or message was left."
+    )
+    note = EncryptedTextField(blank=True, max_length=1000)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()}: {self.get_result_display()}"
+
+    @property
+    def reached(self) -> bool:
+        return self.result == self.Result.REACHED
+
+
+class Risk(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    DECLINED = "declined", "Asked and declined"
+    NOT_ASKED = "not_asked", "Not asked"
+
+
+def _risk_field(label: str) -> EncryptedCharField:
+    return EncryptedCharField(
+        label, max_length=10, choices=Risk.choices, default=Risk.NOT_ASKED
+    )
+
+
+class RiskAssessment(models.Model):
+    """What the clinician found on contact. Health data: encrypted at rest."""
+
+    callback = models.OneToOneField(
+        Callback, on_delete=models.CASCADE, related_name="risk"
+    )
+    overdose_risk = _risk_field("Overdose risk")
+    injecting = _risk_field("Injecting")
+    blood_borne_viruses = _risk_field("Blood-borne viruses")
+    self_harm = _risk_field("Self-harm")
+    harm_to_others = _risk_field("Harm to others")
+    children_or_dependants = _risk_field("Children or dependants")
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Risk assessment for callback {self.callback_id}"
+
+
+class Provider(models.Model):
+    """A service we refer people to. We take no commission from any of them."""
+
+    class Regulator(models.TextChoices):
+        CQC = "CQC", "Care Quality Commission (England)"
+        CIW = "CIW", "Care Inspectorate Wales"
+        HIS = "HIS", "Healthcare Improvement Scotland"
+        RQIA = "RQIA", "Regulation and Quality Improvement Authority (Northern Ireland)"
+
+    class Kind(models.TextChoices):
+        RESIDENTIAL = "residential", "Residential rehab"
+        DETOX = "detox", "Detox"
+        COMMUNITY = "community", "Community service"
+        SUPPORT_GROUP = "support_group", "Support group"
+
+    class CostBand(models.TextChoices):
+        FREE = "free", "Free"
+        LOW = "low", "Under £1,000"
+        MEDIUM = "medium", "£1,000 to £5,000"
+        HIGH = "high", "Over £5,000"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    regulator = models.CharField(
+        max_length=10,
+        choices=Regulator.choices,
+        blank=True,
+        help_text="Required for every kind but a support group.",
+    )
+    registration_id = models.CharField(
+        max_length=50, blank=True, help_text="The regulator's registration number."
+    )
+    region = models.CharField(max_length=100)
+    cost_band = models.CharField(max_length=10, choices=CostBand.choices)
+    nhs_funded = models.BooleanField("NHS funded", default=False)
+    website = models.URLField(blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+    last_verified_on = models.DateField(
+        help_text="When someone last checked its registration and details."
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="support_group")
+                | (~Q(regulator="") & ~Q(registration_id="")),
+                name="provider_registered_unless_support_group",
+                violation_error_message="Give the regulator and registration number:"
+                " we refer only to registered services (support groups aside).",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Referral(models.Model):
+    """Where a callback sent the person. No commission is taken, ever."""
+
+    class Funding(models.TextChoices):
+        NHS = "nhs", "NHS"
+        LOCAL_AUTHORITY = "local_authority", "Local authority"
+        SELF_PAY = "self_pay", "Self-pay"
+        INSURANCE = "insurance", "Insurance"
+
+    NO_COMMISSION = "The service takes no commission or payment for this referral."
+
+    callback = models.OneToOneField(
+        Callback, on_delete=models.PROTECT, related_name="referral"
+    )
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="referrals"
+    )
+    funding_route = models.CharField(max_length=20, choices=Funding.choices)
+    referred_on = models.DateField()
+    follow_up_on = models.DateField(help_text="When to check the person got there.")
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(follow_up_on__gte=models.F("referred_on")),
+                name="referral_follow_up_after_referral",
+                violation_error_message="Follow up on or after the referral date.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Referral of callback {self.callback_id} to {self.provider}"

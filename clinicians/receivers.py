@@ -4,7 +4,12 @@ import logging
 
 from django.db import transaction
 
-from enquiries.signals import enquiries_unclosed, enquiry_submitted, enquiry_withdrawn
+from enquiries.signals import (
+    enquiries_unclosed,
+    enquiry_anonymised,
+    enquiry_submitted,
+    enquiry_withdrawn,
+)
 
 from . import services
 from .tasks import callback_open
@@ -33,6 +38,10 @@ def close_withdrawn_callback(sender, *, enquiry_id: int, **kwargs) -> None:
     services.callback_close_withdrawn(enquiry_id=enquiry_id)
 
 
+def erase_notes(sender, *, enquiry_id: int, **kwargs) -> None:
+    services.callback_erase_notes(enquiry_id=enquiry_id)
+
+
 def tell_leads_about_unclosed(sender, *, enquiry_ids: list[int], **kwargs) -> None:
     services.leads_notify_unclosed(enquiry_ids=enquiry_ids)
 
@@ -42,6 +51,7 @@ def connect() -> None:
     enquiry_withdrawn.connect(
         close_withdrawn_callback, dispatch_uid="clinicians.close_withdrawn_callback"
     )
+    enquiry_anonymised.connect(erase_notes, dispatch_uid="clinicians.erase_notes")
     enquiries_unclosed.connect(
         tell_leads_about_unclosed, dispatch_uid="clinicians.tell_leads_about_unclosed"
     )

@@ -6,6 +6,8 @@ from django.db import OperationalError
 from . import services
 
 _RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5}
+# Mail can fail too (OSError from SMTP): the services un-claim, so a retry sends.
+_RETRY_MAIL = _RETRY | {"autoretry_for": (OperationalError, OSError), "max_retries": 8}
 
 
 @shared_task(**_RETRY)
@@ -13,13 +15,34 @@ def callback_open(enquiry_id: int) -> None:
     services.callback_open(enquiry_id=enquiry_id)
 
 
-@shared_task(
-    autoretry_for=(OperationalError, OSError), retry_backoff=True, max_retries=8
-)
+@shared_task(**_RETRY_MAIL)
 def callback_notify_assignee(callback_id: int) -> None:
     services.callback_notify_assignee(callback_id=callback_id)
+
+
+@shared_task(**_RETRY_MAIL)
+def callback_tell_leads(callback_id: int) -> None:
+    services.callback_tell_leads(callback_id=callback_id)
+
+
+# Beat's rounds (see CELERY_BEAT_SCHEDULE): safe on two beats at once.
 
 
 @shared_task(**_RETRY)
 def callbacks_sweep() -> None:
     services.callbacks_sweep()
+
+
+@shared_task(**_RETRY_MAIL)
+def callbacks_remind() -> None:
+    services.callbacks_remind()
+
+
+@shared_task(**_RETRY_MAIL)
+def callbacks_escalate() -> None:
+    services.callbacks_escalate()
+
+
+@shared_task(**_RETRY)
+def callbacks_reassign_off_duty() -> None:
+    services.callbacks_reassign_off_duty()

@@ -1,6 +1,7 @@
 """When a clinician can call: the service's opening hours, its closed days, and the
 times and days the person said are safe."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -28,11 +29,12 @@ def _weekly_hours() -> dict[int, tuple[time, time]]:
     return {row.weekday: (row.opens, row.closes) for row in OpeningHours.objects.all()}
 
 
-def next_call_slot(
+def call_slots(
     *, after: datetime, windows: list[str], days: list[int]
-) -> Slot | None:
-    """The first time range, after `after`, that is inside opening hours, not a closed
-    day, and on one of `days` inside one of `windows` (empty lists mean any)."""
+) -> Iterator[Slot]:
+    """The time ranges, in order from `after` for HORIZON_DAYS, that are inside
+    opening hours, not on a closed day, and on one of `days` inside one of `windows`
+    (empty lists mean any)."""
     hours = _weekly_hours()
     local = timezone.localtime(after)
     horizon = local.date() + timedelta(days=HORIZON_DAYS)
@@ -43,13 +45,10 @@ def next_call_slot(
     )
     for offset in range(HORIZON_DAYS + 1):
         day = local.date() + timedelta(days=offset)
-        if (
-            day in closed
-            or day.weekday() not in hours
-            or (days and day.weekday() not in days)
-        ):
+        weekday = day.weekday()
+        if day in closed or weekday not in hours or (days and weekday not in days):
             continue
-        opens, closes = hours[day.weekday()]
+        opens, closes = hours[weekday]
         ranges = (
             sorted(WINDOW_TIMES[w] for w in windows) if windows else [(opens, closes)]
         )
@@ -59,8 +58,14 @@ def next_call_slot(
                 continue
             slot = Slot(_at(day, start), _at(day, end))
             if slot.end - MINIMUM_LEAD > after:
-                return slot
-    return None
+                yield slot
+
+
+def next_call_slot(
+    *, after: datetime, windows: list[str], days: list[int]
+) -> Slot | None:
+    """The first of `call_slots`, or None when there is none within the horizon."""
+    return next(call_slots(after=after, windows=windows, days=days), None)
 
 
 def opening_hours_summary() -> list[str]:

@@ -209,6 +209,13 @@ def enquiry_mark_closed(*, enquiry_id: int, at: datetime | None = None) -> None:
     )
 
 
+def enquiry_record_access(*, enquiry: Enquiry, actor: AbstractBaseUser) -> AuditEvent:
+    """Someone on the staff opened this enquiry's details: record who and when."""
+    return AuditEvent.objects.create(
+        enquiry=enquiry, action=AuditEvent.Action.VIEWED, actor=actor
+    )
+
+
 def enquiry_export(*, enquiry: Enquiry, actor: AbstractBaseUser) -> str:
     """Everything we hold about one enquiry, as JSON, for a subject access request.
     Recorded in the audit log."""

@@ -14,7 +14,7 @@ _PATTERNS = [
     (re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b", re.IGNORECASE), "[postcode]"),
     # Ten or more digits, with the spaces, dashes and brackets of phone numbers; not
     # part of a decimal number (a task's run time) or of a longer word.
-    (re.compile(r"(?<![\w.-])\+?\(?\d(?:[\s()-]*\d){9,}(?![\d.])"), "[phone]"),
+    (re.compile(r"(?<![\w.-])\+?\(?\d(?:[\s()-]*\d){9,}(?![\d.:])"), "[phone]"),
 ]
 
 

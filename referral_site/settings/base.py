@@ -185,10 +185,25 @@ CALLBACK_SWEEP_INTERVAL_SECONDS = env.int(
     "CALLBACK_SWEEP_INTERVAL_SECONDS", default=120
 )
 CALLBACK_SWEEP_GRACE_SECONDS = env.int("CALLBACK_SWEEP_GRACE_SECONDS", default=300)
+# Beat: remind the assignee this long before a callback falls due.
+CALLBACK_REMINDER_MINUTES = env.int("CALLBACK_REMINDER_MINUTES", default=15)
+CALLBACK_BEAT_INTERVAL_SECONDS = env.int("CALLBACK_BEAT_INTERVAL_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE = {
     "callbacks-sweep": {
         "task": "clinicians.tasks.callbacks_sweep",
         "schedule": CALLBACK_SWEEP_INTERVAL_SECONDS,
+    },
+    "callbacks-remind": {
+        "task": "clinicians.tasks.callbacks_remind",
+        "schedule": CALLBACK_BEAT_INTERVAL_SECONDS,
+    },
+    "callbacks-escalate": {
+        "task": "clinicians.tasks.callbacks_escalate",
+        "schedule": CALLBACK_BEAT_INTERVAL_SECONDS,
+    },
+    "callbacks-reassign-off-duty": {
+        "task": "clinicians.tasks.callbacks_reassign_off_duty",
+        "schedule": CALLBACK_BEAT_INTERVAL_SECONDS,
     },
     "enquiries-purge-expired": {
         "task": "enquiries.tasks.enquiries_purge_expired",
@@ -209,8 +224,14 @@ CALLBACK_MAX_ATTEMPTS = env.int("CALLBACK_MAX_ATTEMPTS", default=3)
 SITE_NAME = env("SITE_NAME", default="Addictions Advice and Referral")
 # Shown in every footer. A placeholder until the service's registration is confirmed.
 ICO_REGISTRATION = env("ICO_REGISTRATION", default="ZA000000 (placeholder)")
-# How soon a clinician should call back a new enquiry.
+# How soon a clinician should call back a new enquiry, by urgency band (minutes);
+# CALLBACK_TARGET_HOURS is what the public pages promise for a routine callback.
 CALLBACK_TARGET_HOURS = env.int("CALLBACK_TARGET_HOURS", default=24)
+CALLBACK_TARGET_MINUTES = {
+    "urgent": env.int("CALLBACK_TARGET_URGENT_MINUTES", default=60),
+    "soon": env.int("CALLBACK_TARGET_SOON_MINUTES", default=4 * 60),
+    "routine": CALLBACK_TARGET_HOURS * 60,
+}
 
 # Every handler redacts personal data that slips into a message (see logging.py).
 LOGGING = {
@@ -232,3 +253,17 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Staff login security lives in its own module.
 from .security import *  # noqa: E402, F403
+from .security import (  # noqa: E402
+    SECURITY_APPS,
+    SECURITY_LOCKOUT_MIDDLEWARE,
+    SECURITY_OTP_MIDDLEWARE,
+)
+
+INSTALLED_APPS += SECURITY_APPS
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    SECURITY_OTP_MIDDLEWARE,
+)
+MIDDLEWARE.append(SECURITY_LOCKOUT_MIDDLEWARE)
+# two_factor's own page frame loads Bootstrap from a CDN; ours uses the site's base.
+TEMPLATES[0]["DIRS"].append(BASE_DIR / "templates" / "admin_security" / "overrides")

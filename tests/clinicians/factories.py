@@ -1,11 +1,13 @@
-from datetime import timedelta
+from datetime import time, timedelta
 
 import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from clinicians.models import Callback, Clinician
+from clinicians.models import Callback, Clinician, Shift
 from tests.enquiries.factories import EnquiryFactory
+
+ALL_DAY = (time(0), time(23, 59, 59, 999999))
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -20,13 +22,23 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class ClinicianFactory(factory.django.DjangoModelFactory):
+    """A clinician; on duty round the clock unless made with on_duty=False."""
+
     class Meta:
         model = Clinician
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     display_name = factory.Sequence(lambda n: f"Clinician {n}")
-    on_duty = True
     max_open_callbacks = 10
+
+    @factory.post_generation
+    def on_duty(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            Shift.objects.bulk_create(
+                Shift(clinician=self, weekday=day, starts=ALL_DAY[0], ends=ALL_DAY[1])
+                for day in range(7)
+            )
 
 
 class CallbackFactory(factory.django.DjangoModelFactory):
@@ -34,7 +46,13 @@ class CallbackFactory(factory.django.DjangoModelFactory):
         model = Callback
 
     enquiry = factory.SubFactory(EnquiryFactory)
+    assigned_to = None
     due_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=24))
+    status = factory.LazyAttribute(
+        lambda callback: (
+            Callback.Status.ASSIGNED if callback.assigned_to else Callback.Status.NEW
+        )
+    )
 
     class Params:
         closed = factory.Trait(

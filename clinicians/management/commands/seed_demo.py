@@ -4,7 +4,7 @@ Idempotent: a second run updates what the first made and adds nothing twice.
 """
 
 import os
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,17 +15,36 @@ from django.utils import timezone
 
 from articles.demo_content import ARTICLES, TOPICS
 from articles.models import Article, Topic
-from clinicians.models import Clinician
+from clinicians.models import Clinician, Provider, Shift
 from clinicians.staff_groups import CLINICIAN, EDITOR, LEAD, ensure_staff_groups
 
 DEFAULT_PASSWORD = "demo-password-only"
 
-# username, group, display name, is a clinician on duty
+# username, group, display name, registration (fictional), specialisms
 DEMO_USERS = [
-    ("lead", LEAD, "Dr Demo Lead", True),
-    ("clinician", CLINICIAN, "Demo Clinician", True),
-    ("editor", EDITOR, "Demo Editor", False),
-]
+    ("lead", LEAD, "Dr Demo Lead", ("GMC", "0000001"), ["alcohol"]),
+    ("clinician", CLINICIAN, "Demo Clinician", ("NMC", "00X0000E"),
+     ["heroin-and-opioids", "cocaine"]),
+    ("editor", EDITOR, "Demo Editor", None, []),
+]  # fmt: skip
+# The demo rota covers every hour of every day, so that `make run` always has
+# someone on duty to assign a new callback to, whenever it is tried.
+ALL_DAY = (time(0), time(23, 59, 59, 999999))
+# Fictional providers: example.org addresses and Ofcom's drama numbers.
+DEMO_PROVIDERS = [
+    {"name": "Example Recovery House (demo)", "kind": "residential", "regulator": "CQC",
+     "registration_id": "1-000000001", "region": "Yorkshire and the Humber",
+     "cost_band": "high", "nhs_funded": False,
+     "website": "https://recovery-house.example.org", "phone": "0113 496 0001"},
+    {"name": "Example Community Drug and Alcohol Service (demo)", "kind": "community",
+     "regulator": "CQC", "registration_id": "1-000000002", "region": "London",
+     "cost_band": "free", "nhs_funded": True,
+     "website": "https://community.example.org", "phone": "020 7946 0002"},
+    {"name": "Example Mutual Aid Group (demo)", "kind": "support_group",
+     "regulator": "", "registration_id": "", "region": "Online",
+     "cost_band": "free", "nhs_funded": False,
+     "website": "https://mutual-aid.example.org", "phone": ""},
+]  # fmt: skip
 
 
 class Command(BaseCommand):
@@ -49,6 +68,11 @@ class Command(BaseCommand):
             ensure_staff_groups()
             articles = self._articles()
             self._users(password)
+            for provider in DEMO_PROVIDERS:
+                Provider.objects.update_or_create(
+                    name=provider["name"],
+                    defaults=provider | {"last_verified_on": timezone.localdate()},
+                )
         if verbosity:
             self.stdout.write(
                 self.style.SUCCESS(
@@ -88,7 +112,7 @@ class Command(BaseCommand):
 
     def _users(self, password: str) -> None:
         User = get_user_model()
-        for username, group_name, display_name, is_clinician in DEMO_USERS:
+        for username, group_name, display_name, registration, specialisms in DEMO_USERS:
             user, _ = User.objects.get_or_create(
                 username=username, defaults={"email": f"{username}@example.org"}
             )
@@ -97,7 +121,20 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save()
             user.groups.set([Group.objects.get(name=group_name)])
-            if is_clinician:
-                Clinician.objects.update_or_create(
-                    user=user, defaults={"display_name": display_name, "on_duty": True}
+            if registration:
+                clinician, _ = Clinician.objects.update_or_create(
+                    user=user,
+                    defaults={
+                        "display_name": display_name,
+                        "registration_body": registration[0],
+                        "registration_number": registration[1],
+                    },
                 )
+                clinician.specialisms.set(Topic.objects.filter(slug__in=specialisms))
+                for weekday in range(7):
+                    Shift.objects.get_or_create(
+                        clinician=clinician,
+                        weekday=weekday,
+                        starts=ALL_DAY[0],
+                        defaults={"ends": ALL_DAY[1]},
+                    )

@@ -1,0 +1,64 @@
+"""Two beats by mistake: each round must act once per callback. A real race needs
+a real database that two connections share, so this runs on PostgreSQL."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from clinicians import services
+from clinicians.staff_groups import LEAD
+from tests.clinicians.factories import CallbackFactory, ClinicianFactory, UserFactory
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def lead():
+    user = UserFactory(username="lead-on-call", email="lead@example.org")
+    user.groups.add(Group.objects.get(name=LEAD))
+    return user
+
+
+def _race(round_) -> None:
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def run():
+        try:
+            barrier.wait()
+            round_()
+        except Exception as error:  # noqa: BLE001 - reported in the test thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+
+
+def test_two_beats_at_once_escalate_each_callback_once(lead):
+    CallbackFactory.create_batch(5, due_at=timezone.now() - timedelta(minutes=5))
+
+    _race(services.callbacks_escalate)
+
+    assert len(mail.outbox) == 5
+
+
+def test_two_beats_at_once_remind_each_assignee_once():
+    clinician = ClinicianFactory()
+    CallbackFactory.create_batch(
+        4, assigned_to=clinician, due_at=timezone.now() + timedelta(minutes=5)
+    )
+
+    _race(services.callbacks_remind)
+
+    assert len(mail.outbox) == 4
