@@ -74,6 +74,7 @@ def worker_and_beat(django_db_setup, tmp_path_factory):
         "CELERY_BEAT_SCHEDULE_FILENAME": str(folder / "beat-schedule"),
         "CALLBACK_SWEEP_INTERVAL_SECONDS": "1",
         "CALLBACK_SWEEP_GRACE_SECONDS": "2",
+        "CALLBACK_BEAT_INTERVAL_SECONDS": "1",
     }
     # This process sends to the same queue the worker reads.
     celery_app.conf.task_default_queue = queue
@@ -134,3 +135,25 @@ def test_beat_sweeps_up_an_enquiry_whose_callback_was_never_queued(worker_and_be
     )
     assert callback.assigned_to == clinician
     assert "clinicians.tasks.callbacks_sweep" in worker_and_beat["beat_log"].read_text()
+
+
+def test_beat_escalates_an_overdue_callback_with_nobody_present(worker_and_beat):
+    from tests.clinicians.factories import CallbackFactory
+
+    overdue = CallbackFactory(
+        assigned_to=ClinicianFactory(), due_at=timezone.now() - timedelta(minutes=1)
+    )
+
+    escalated = _wait_for(
+        lambda: (
+            Callback.objects.filter(pk=overdue.pk, escalated_at__isnull=False)
+            .values_list("escalated_at", flat=True)
+            .first()
+        ),
+        timeout=30,
+        what="beat to escalate the overdue callback",
+    )
+    assert escalated >= overdue.created_at
+    assert (
+        "clinicians.tasks.callbacks_escalate" in worker_and_beat["beat_log"].read_text()
+    )
