@@ -169,7 +169,7 @@ class AttemptInline(admin.TabularInline):
 
 def _labels(values, choices) -> str:
     names = dict(choices)
-    return ", ".join(str(names.get(v, v)) for v in values) or "Any"
+    return ", ".join(str(names.get(v, v)) for v in values) or "-"
 
 
 @admin.register(Callback)
@@ -305,9 +305,13 @@ class CallbackAdmin(admin.ModelAdmin):
     @admin.display(description="Safe to call")
     def safe_times(self, obj: Callback) -> str:
         enquiry = obj.enquiry
-        windows = _labels(enquiry.get_call_windows(), CallWindow.choices)
-        days = _labels(enquiry.get_call_days(), Weekday.choices)
-        return f"{windows}; days: {days}"
+        windows = enquiry.get_call_windows()
+        days = enquiry.get_call_days()
+        when = (
+            _labels(windows, CallWindow.choices) if windows else "Any time we are open"
+        )
+        on = _labels(days, Weekday.choices) if days else "any day"
+        return f"{when}; {on}"
 
     @admin.display(description="Voicemail or message", boolean=True)
     def voicemail(self, obj: Callback) -> bool:
