@@ -434,3 +434,71 @@ TOPICS: list[dict[str, str]] = [
         "safety_information": "",
     },
 ]
+
+# A fictional reviewer for the demo: not a real person, not a real registration.
+REVIEWER = {
+    "name": "Dr Demo Reviewer",
+    "slug": "dr-demo-reviewer",
+    "role": "Consultant addiction psychiatrist (fictional, for the demo)",
+    "registration_body": "GMC",
+    "registration_number": "0000000",
+    "bio": "A fictional reviewer who stands in for the clinicians who check every"
+    " article before it is published. Replace this with a real reviewer's biography.",
+}
+
+# Published guidance the demo articles draw on, by article slug.
+REFERENCES = {
+    "coming-off-heroin-opioids-medical-support": [
+        "Department of Health (2017). Drug misuse and dependence: UK guidelines on"
+        " clinical management (the 'Orange Book').",
+        "NICE (2007). Drug misuse in over 16s: opioid detoxification. Clinical"
+        " guideline CG52.",
+    ],
+    "alcohol-withdrawal-stopping-suddenly": [
+        "NICE (2011). Alcohol-use disorders: diagnosis, assessment and management of"
+        " harmful drinking and alcohol dependence. Clinical guideline CG115.",
+        "NICE (2010). Alcohol-use disorders: diagnosis and management of physical"
+        " complications. Clinical guideline CG100.",
+    ],
+    "methadone-buprenorphine-explained": [
+        "NICE (2007). Methadone and buprenorphine for the management of opioid"
+        " dependence. Technology appraisal guidance TA114.",
+        "Department of Health (2017). Drug misuse and dependence: UK guidelines on"
+        " clinical management.",
+    ],
+    "relapse-prevention-and-aftercare": [
+        "NICE (2007). Drug misuse in over 16s: psychosocial interventions. Clinical"
+        " guideline CG51.",
+    ],
+}
+
+HERO_ALT = "An illustration of soft green hills under a pale morning sky."
+HERO_CREDIT = "Illustration made for this site."
+
+
+def hero_image_png() -> bytes:
+    """The demo's hero picture, drawn here rather than downloaded: a calm landscape."""
+    from io import BytesIO
+
+    from PIL import Image, ImageDraw
+
+    width, height = 1600, 900
+    image = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(image)
+    for y in range(height):  # a pale sky, lighter towards the horizon
+        shade = y / height
+        draw.line(
+            [(0, y), (width, y)],
+            fill=(int(200 + 40 * shade), int(225 + 20 * shade), int(235 + 10 * shade)),
+        )
+    draw.ellipse([1150, 140, 1330, 320], fill=(250, 240, 205))  # a low sun
+    for offset, colour in ((520, (150, 190, 160)), (620, (110, 160, 130)),
+                           (720, (75, 125, 105))):  # fmt: skip
+        draw.polygon(
+            [(0, height), (0, offset), (400, offset - 90), (900, offset + 10),
+             (1300, offset - 70), (width, offset - 20), (width, height)],
+            fill=colour,
+        )  # fmt: skip
+    buffer = BytesIO()
+    image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()

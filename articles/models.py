@@ -1,8 +1,19 @@
+import math
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
+from simple_history.models import HistoricalRecords
 
 from .html import sanitise_html
+from .images import validate_hero_image
+
+WORDS_PER_MINUTE = 200
+REVIEW_INTERVAL = timedelta(days=365)
 
 
 class Topic(models.Model):
@@ -10,6 +21,9 @@ class Topic(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(
+        blank=True, help_text="A sentence or two shown at the top of the topic's page."
+    )
     safety_information = models.TextField(
         blank=True,
         help_text="HTML shown first on the Get help form to someone who came from an"
@@ -27,14 +41,74 @@ class Topic(models.Model):
         self.safety_information = sanitise_html(self.safety_information)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("articles:topic_detail", kwargs={"slug": self.slug})
+
+
+class RegistrationBody(models.TextChoices):
+    """The registers a UK clinician in this field may be on (used by clinicians too)."""
+
+    GMC = "GMC", "General Medical Council (GMC)"
+    NMC = "NMC", "Nursing and Midwifery Council (NMC)"
+    HCPC = "HCPC", "Health and Care Professions Council (HCPC)"
+    GPHC = "GPhC", "General Pharmaceutical Council (GPhC)"
+    BACP = "BACP", "British Association for Counselling and Psychotherapy (BACP)"
+    UKCP = "UKCP", "UK Council for Psychotherapy (UKCP)"
+    SWE = "SWE", "Social Work England (SWE)"
+
+
+class ReviewerBio(models.Model):
+    """The public page of a clinician who reviews articles: content, not staff data."""
+
+    name = models.CharField(max_length=100, help_text="As it appears on the register.")
+    slug = models.SlugField(max_length=100, unique=True)
+    role = models.CharField(max_length=150, help_text="Such as 'Addictions nurse'.")
+    registration_body = models.CharField(
+        max_length=10, choices=RegistrationBody.choices
+    )
+    registration_number = models.CharField(max_length=30)
+    bio = models.TextField(help_text="A short public biography. Plain text.")
+    email = models.EmailField(
+        blank=True,
+        help_text="Private: used only to remind them when a review falls due.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "reviewer bio"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:reviewer_detail", kwargs={"slug": self.slug})
+
 
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> "ArticleQuerySet":
-        """What the public may see: marked published, and its date has come."""
-        return self.filter(is_published=True, pub_date__lte=timezone.now())
+        """What the public may see: published, and its date has come."""
+        return self.filter(
+            status=Article.Status.PUBLISHED, pub_date__lte=timezone.now()
+        )
+
+    def due_to_publish(self) -> "ArticleQuerySet":
+        return self.filter(
+            status=Article.Status.SCHEDULED, pub_date__lte=timezone.now()
+        )
+
+    def review_overdue(self) -> "ArticleQuerySet":
+        return self.filter(
+            status=Article.Status.PUBLISHED, next_review_due__lte=timezone.localdate()
+        )
 
 
 class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
     title = models.CharField(max_length=200)
     slug = models.SlugField(
         max_length=200,
@@ -46,28 +120,115 @@ class Article(models.Model):
         help_text="One or two sentences: the teaser in lists and the search snippet.",
     )
     body = models.TextField(
-        help_text="HTML. Headings, lists, links, bold and quotes are kept; anything"
-        " else is removed when the article is saved."
+        help_text="Headings, lists, links, bold and quotes are kept; anything else is"
+        " removed when the article is saved."
+    )
+    hero_image = models.ImageField(
+        upload_to="articles/originals/%Y/%m/",
+        blank=True,
+        validators=[validate_hero_image],
+        help_text="JPEG, PNG or WebP, up to 5 MB. Smaller copies are made for phones.",
+    )
+    hero_alt = models.CharField(
+        "hero image description",
+        max_length=250,
+        blank=True,
+        help_text="What the picture shows, for people who cannot see it. Required with"
+        " an image.",
+    )
+    hero_credit = models.CharField(
+        max_length=200, blank=True, help_text="Such as 'Photo by A. Person on Pexels'."
+    )
+    hero_renditions = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="The resized copies (made by a background task): width and path.",
     )
     topics = models.ManyToManyField(Topic, blank=True, related_name="articles")
-    is_published = models.BooleanField(
-        "published",
-        default=False,
-        help_text="Tick to show the article to the public from its publication date.",
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewer = models.ForeignKey(
+        ReviewerBio,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        help_text="The clinician who checked it.",
+    )
+    last_reviewed_on = models.DateField(null=True, blank=True)
+    next_review_due = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Left empty, it is set 12 months after the last review.",
+    )
+    review_reminded_for = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The review due date a reminder was last sent for.",
+    )
+    references = models.TextField(
+        blank=True,
+        help_text="The sources the article cites, one per line; shown as a numbered"
+        " list.",
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     pub_date = models.DateTimeField(
-        "publication date",
+        "publish at",
         default=timezone.now,
-        help_text="The article stays hidden until this time, even when published.",
+        help_text="A scheduled article is published at this time, by itself.",
+    )
+    replaced_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="When archived, readers are sent here instead.",
+    )
+    featured = models.BooleanField(default=False, help_text="Shown on the home page.")
+    related = models.ManyToManyField(
+        "self",
+        blank=True,
+        symmetrical=False,
+        help_text="Chosen related articles; left empty, articles sharing a topic.",
+    )
+    seo_title = models.CharField(
+        "search engine title",
+        max_length=70,
+        blank=True,
+        help_text="Defaults to the title.",
+    )
+    seo_description = models.CharField(
+        "search engine description",
+        max_length=160,
+        blank=True,
+        help_text="Defaults to the summary.",
+    )
+    wordpress_id = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="The post's id in the old WordPress blog, for re-imports.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["hero_renditions"])
 
     class Meta:
         ordering = ["-pub_date"]
-        indexes = [models.Index(fields=["is_published", "-pub_date"])]
+        indexes = [models.Index(fields=["status", "-pub_date"])]
 
     def __str__(self) -> str:
         return self.title
@@ -75,13 +236,42 @@ class Article(models.Model):
     def save(self, *args, **kwargs) -> None:
         # Sanitised here, not in a form, so the admin, imports and the shell all agree.
         self.body = sanitise_html(self.body)
+        if self.last_reviewed_on and not self.next_review_due:
+            self.next_review_due = self.last_reviewed_on + REVIEW_INTERVAL
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("articles:article_detail", kwargs={"slug": self.slug})
 
+    def clean(self) -> None:
+        if self.hero_image and not self.hero_alt.strip():
+            raise ValidationError(
+                {"hero_alt": "Describe the picture for people who cannot see it."}
+            )
+        if self.status == self.Status.ARCHIVED and self.replaced_by_id == self.pk:
+            raise ValidationError({"replaced_by": "An article cannot replace itself."})
+
     def get_help_url(self) -> str:
         """The Get help form, told which topic the reader came from."""
-        topic = self.topics.first()
+        topic = next(iter(self.topics.all()), None)  # uses a prefetch when there is one
         url = reverse("enquiries:enquiry_create")
         return f"{url}?topic={topic.slug}" if topic else url
+
+    @property
+    def reading_minutes(self) -> int:
+        words = len(strip_tags(self.body).split())
+        return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+    @property
+    def reference_list(self) -> list[str]:
+        return [line.strip() for line in self.references.splitlines() if line.strip()]
+
+    @property
+    def needs_governance(self) -> list[str]:
+        """What clinical governance expects and this article lacks (a warning)."""
+        missing = []
+        if not self.reviewer_id:
+            missing.append("a clinical reviewer")
+        if not self.reference_list:
+            missing.append("references")
+        return missing

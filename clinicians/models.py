@@ -3,17 +3,8 @@ from django.db import models
 from django.db.models import Q
 from encrypted_model_fields.fields import EncryptedCharField, EncryptedTextField
 
+from articles.models import RegistrationBody
 from enquiries.models import Weekday
-
-
-class RegistrationBody(models.TextChoices):
-    NMC = "NMC", "Nursing and Midwifery Council (NMC)"
-    GMC = "GMC", "General Medical Council (GMC)"
-    HCPC = "HCPC", "Health and Care Professions Council (HCPC)"
-    BACP = "BACP", "British Association for Counselling and Psychotherapy (BACP)"
-    UKCP = "UKCP", "UK Council for Psychotherapy (UKCP)"
-    SWE = "SWE", "Social Work England (SWE)"
-    GPHC = "GPhC", "General Pharmaceutical Council (GPhC)"
 
 
 class Clinician(models.Model):

@@ -6,9 +6,7 @@ next deploy and a fresh database has the groups before anyone logs in.
 
 from django.contrib.auth.models import Group, Permission
 
-LEAD = "Lead clinician"
-CLINICIAN = "Clinician"
-EDITOR = "Editor"
+from referral_site.roles import CLINICIAN, EDITOR, LEAD
 
 GROUP_PERMISSIONS: dict[str, list[str]] = {
     EDITOR: [
@@ -16,6 +14,12 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "articles.change_article",
         "articles.delete_article",
         "articles.view_article",
+        "articles.add_topic",
+        "articles.change_topic",
+        "articles.view_topic",
+        "articles.add_reviewerbio",
+        "articles.change_reviewerbio",
+        "articles.view_reviewerbio",
         # The privacy notice is published text, edited like an article.
         "enquiries.add_privacynotice",
         "enquiries.change_privacynotice",

@@ -6,4 +6,5 @@ def site(request) -> dict:
     return {
         "site_name": settings.SITE_NAME,
         "ico_registration": settings.ICO_REGISTRATION,
+        "site_url": settings.SITE_URL.rstrip("/"),
     }

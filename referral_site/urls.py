@@ -1,7 +1,11 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from two_factor.urls import urlpatterns as two_factor_urls
 
+from articles import views as article_views
+from articles.feeds import LatestArticlesFeed
+from articles.sitemaps import SITEMAPS
 from enquiries import views as enquiry_views
 
 from . import views
@@ -16,6 +20,10 @@ admin.site.index_title = "Staff area"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", article_views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("feed/", LatestArticlesFeed(), name="feed"),
+    path("media/<path:name>", views.media, name="media"),
     path("privacy/", enquiry_views.privacy_notice, name="privacy"),
     # Staff login, authenticator setup and backup codes: /admin/account/...
     # Before the admin's own URLs, whose catch-all would answer them.

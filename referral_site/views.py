@@ -1,7 +1,9 @@
 """Site-wide views that belong to no app: the health probe."""
 
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -34,3 +36,22 @@ def healthz(request: HttpRequest) -> JsonResponse:
     body = {name: "ok" if ok else "unreachable" for name, ok in checks.items()}
     status = 200 if all(checks.values()) else 503
     return JsonResponse(body, status=status)
+
+
+# Uploaded article pictures are public content; nothing else lives under MEDIA_ROOT.
+_PUBLIC_MEDIA = ("articles/",)
+
+
+@require_GET
+def media(request: HttpRequest, name: str) -> FileResponse:
+    """Serve an uploaded article picture from the site itself (no CDN). Resized
+    copies have unique names, so browsers may keep them for a year."""
+    if not name.startswith(_PUBLIC_MEDIA) or ".." in name.split("/"):
+        raise Http404
+    try:
+        handle = default_storage.open(name)
+    except (FileNotFoundError, SuspiciousFileOperation) as error:
+        raise Http404 from error
+    response = FileResponse(handle)
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response

@@ -1,6 +1,8 @@
 """The enquiry journey in a real browser: Debian's Chromium, driven by Playwright,
 with axe-core checking WCAG 2.2 AA on the form, empty and showing errors."""
 
+from datetime import date
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
@@ -132,9 +134,19 @@ def test_the_form_has_no_wcag_22_aa_violations_empty_or_showing_errors(
 
 @pytest.fixture
 def heroin_article(db):
-    from tests.articles.factories import ArticleFactory, TopicFactory
+    from tests.articles.factories import (
+        ArticleFactory,
+        ReviewerBioFactory,
+        TopicFactory,
+    )
 
-    article = ArticleFactory(slug="coming-off-heroin")
+    article = ArticleFactory(
+        slug="coming-off-heroin",
+        body="<h2>One</h2><p>a</p><h2>Two</h2><p>b</p><h2>Three</h2><p>c</p>",
+        reviewer=ReviewerBioFactory(),
+        last_reviewed_on=date(2026, 10, 1),
+        references="NICE guideline CG52",
+    )
     article.topics.add(TopicFactory())
     return article
 
@@ -142,7 +154,8 @@ def heroin_article(db):
 @pytest.mark.parametrize(
     "path",
     ["/", "/articles/", "/articles/coming-off-heroin/", "/privacy/",
-     "/get-help/?topic=heroin-and-opioids"],
+     "/get-help/?topic=heroin-and-opioids", "/topics/heroin-and-opioids/",
+     "/reviewers/dr-alex-example/", "/search/?q=advice", "/search/?q=zzzz"],
 )  # fmt: skip
 @pytest.mark.usefixtures("heroin_article")
 def test_public_pages_have_no_wcag_22_aa_violations(live_server, browser, path):

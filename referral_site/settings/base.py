@@ -25,11 +25,13 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_ratelimit",
+    "simple_history",
     "articles",
     "enquiries",
     "clinicians",
@@ -43,6 +45,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # who made each revision
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
@@ -90,6 +93,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded article images and their resized copies.
+MEDIA_URL = "media/"
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# The largest image an editor may upload.
+ARTICLE_IMAGE_MAX_BYTES = env.int("ARTICLE_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -204,6 +213,14 @@ CELERY_BEAT_SCHEDULE = {
     "callbacks-reassign-off-duty": {
         "task": "clinicians.tasks.callbacks_reassign_off_duty",
         "schedule": CALLBACK_BEAT_INTERVAL_SECONDS,
+    },
+    "articles-publish-scheduled": {
+        "task": "articles.tasks.articles_publish_scheduled",
+        "schedule": CALLBACK_BEAT_INTERVAL_SECONDS,
+    },
+    "articles-remind-reviews": {
+        "task": "articles.tasks.articles_remind_reviews",
+        "schedule": crontab(hour=8, minute=0),  # daily, at the start of the day
     },
     "enquiries-purge-expired": {
         "task": "enquiries.tasks.enquiries_purge_expired",

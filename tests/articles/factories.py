@@ -3,7 +3,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from articles.models import Article, Topic
+from articles.models import Article, ReviewerBio, Topic
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):
@@ -14,7 +14,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"advice-article-{n}")
     summary = "A short, plain summary of the article."
     body = "<h2>What to expect</h2><p>Plain advice.</p>"
-    is_published = True
+    status = Article.Status.PUBLISHED
     pub_date = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
 
 
@@ -29,3 +29,16 @@ class TopicFactory(factory.django.DjangoModelFactory):
         "<p><strong>Signs of an opioid overdose:</strong> slow breathing.</p>"
         "<p>Give naloxone if you have it, and call 999.</p>"
     )
+
+
+class ReviewerBioFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewerBio
+        django_get_or_create = ["slug"]
+
+    name = "Dr Alex Example"
+    slug = "dr-alex-example"
+    role = "Consultant addiction psychiatrist"
+    registration_body = "GMC"
+    registration_number = "0000000"
+    bio = "A fictional reviewer for tests."

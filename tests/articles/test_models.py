@@ -1,17 +1,21 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from articles.models import Article
 from tests.articles.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
+Status = Article.Status
 
 
 def test_published_shows_only_published_articles_whose_date_has_come():
     live = ArticleFactory()
-    ArticleFactory(is_published=False)
+    ArticleFactory(status=Status.DRAFT)
+    ArticleFactory(status=Status.SCHEDULED)
+    ArticleFactory(status=Status.ARCHIVED)
     ArticleFactory(pub_date=timezone.now() + timedelta(days=1))
 
     assert list(Article.objects.published()) == [live]
@@ -29,3 +33,41 @@ def test_body_is_sanitised_when_saved_whatever_the_editor_sent():
         '<h2>Signs</h2><p>Call <a rel="noopener noreferrer">us</a></p>'
         "<ul><li>Kept</li></ul>"
     )
+
+
+def test_the_next_review_falls_due_12_months_after_the_last_by_default():
+    article = ArticleFactory(last_reviewed_on=date(2026, 3, 1))
+
+    assert article.next_review_due == date(2027, 3, 1)
+
+
+def test_an_image_needs_a_description():
+    article = ArticleFactory.build(hero_image="articles/originals/x.png", hero_alt=" ")
+
+    with pytest.raises(ValidationError) as error:
+        article.clean()
+
+    assert "Describe the picture" in str(error.value)
+
+
+def test_reading_time_and_references():
+    article = ArticleFactory(
+        body="<p>" + "word " * 450 + "</p>",
+        references="NICE guideline CG115\n\n  Orange Book, 2017  \n",
+    )
+
+    assert article.reading_minutes == 3
+    assert article.reference_list == ["NICE guideline CG115", "Orange Book, 2017"]
+
+
+def test_governance_warns_of_a_missing_reviewer_or_references():
+    assert ArticleFactory().needs_governance == ["a clinical reviewer", "references"]
+
+
+def test_every_save_keeps_a_revision():
+    article = ArticleFactory(title="First title")
+    article.title = "Second title"
+    article.save()
+
+    titles = [revision.title for revision in article.history.order_by("history_id")]
+    assert titles == ["First title", "Second title"]

@@ -9,12 +9,22 @@ from datetime import time, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from articles.demo_content import ARTICLES, TOPICS
-from articles.models import Article, Topic
+from articles.demo_content import (
+    ARTICLES,
+    HERO_ALT,
+    HERO_CREDIT,
+    REFERENCES,
+    REVIEWER,
+    TOPICS,
+    hero_image_png,
+)
+from articles.models import Article, ReviewerBio, Topic
+from articles.services import article_renditions_queue
 from clinicians.models import Clinician, Provider, Shift
 from clinicians.staff_groups import CLINICIAN, EDITOR, LEAD, ensure_staff_groups
 
@@ -93,13 +103,22 @@ class Command(BaseCommand):
             )[0]
             for item in TOPICS
         }
+        reviewer, _ = ReviewerBio.objects.update_or_create(
+            slug=REVIEWER["slug"], defaults=REVIEWER
+        )
         now = timezone.now()
+        reviewed = timezone.localdate() - timedelta(days=30)
         for position, item in enumerate(ARTICLES):
             fields = {
                 "title": item["title"],
                 "summary": item["summary"],
                 "body": item["body"],
-                "is_published": True,
+                "status": Article.Status.PUBLISHED,
+                "reviewer": reviewer,
+                "last_reviewed_on": reviewed,
+                "next_review_due": reviewed + timedelta(days=365),
+                "references": "\n".join(REFERENCES.get(item["slug"], [])),
+                "featured": position == 0,
             }
             article, _ = Article.objects.update_or_create(
                 slug=item["slug"],
@@ -108,6 +127,13 @@ class Command(BaseCommand):
                 create_defaults={**fields, "pub_date": now - timedelta(days=position)},
             )
             article.topics.set([topics[item["topic"]]])
+            if position == 0 and not article.hero_image:
+                article.hero_image.save(
+                    "demo-hills.png", ContentFile(hero_image_png()), save=False
+                )
+                article.hero_alt, article.hero_credit = HERO_ALT, HERO_CREDIT
+                article.save()
+                article_renditions_queue(article_id=article.pk)
         return len(ARTICLES)
 
     def _users(self, password: str) -> None:

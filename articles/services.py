@@ -1,0 +1,101 @@
+"""Writes on the content side that run without an editor present."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from referral_site.roles import EDITOR
+
+from .models import Article
+
+logger = logging.getLogger(__name__)
+REVIEW_WARNING = timedelta(days=14)
+
+
+def articles_publish_scheduled() -> int:
+    """Publish every scheduled article whose time has come. Safe to run twice, or on
+    two beats at once: the UPDATE only touches rows still scheduled."""
+    count = Article.objects.due_to_publish().update(
+        status=Article.Status.PUBLISHED, updated_at=timezone.now()
+    )
+    if count:
+        logger.info("Published %d scheduled article(s).", count)
+    return count
+
+
+def articles_remind_reviews() -> int:
+    """Email the editors (and each article's reviewer, where we have an address)
+    about published articles whose clinical review is due within two weeks or past.
+    Once per article per due date."""
+    today = timezone.localdate()
+    due = (
+        Article.objects.filter(
+            status=Article.Status.PUBLISHED,
+            next_review_due__lte=today + REVIEW_WARNING,
+        )
+        .exclude(review_reminded_for=F("next_review_due"))
+        .select_related("reviewer")
+    )
+    editors = list(
+        get_user_model()
+        .objects.filter(groups__name=EDITOR, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    sent = 0
+    for article in due:
+        with transaction.atomic():  # a failed send un-claims, so the retry sends
+            if _claim_reminder(article):
+                sent += _send_reminder(article, editors)
+    return sent
+
+
+def _claim_reminder(article: Article) -> bool:
+    """Mark the reminder sent for this due date; False if another beat did."""
+    return bool(
+        Article.objects.filter(pk=article.pk)
+        .exclude(review_reminded_for=article.next_review_due)
+        .update(review_reminded_for=article.next_review_due)
+    )
+
+
+def _send_reminder(article: Article, editors: list[str]) -> int:
+    recipients = [*editors]
+    if article.reviewer and article.reviewer.email:
+        recipients.append(article.reviewer.email)
+    if not recipients:
+        return 0
+    link = settings.SITE_URL.rstrip("/") + reverse(
+        "admin:articles_article_change", args=[article.pk]
+    )
+    send_mail(
+        subject=f"Clinical review due: {article.title}",
+        message=(
+            f"“{article.title}” is due for clinical review on"
+            f" {article.next_review_due:%d %B %Y}.\n\n{link}\n"
+        ),
+        from_email=None,
+        recipient_list=recipients,
+    )
+    return 1
+
+
+def article_renditions_queue(*, article_id: int) -> None:
+    """Ask the worker to resize the article's picture once this save commits. If the
+    broker is down the page shows the original until the next save."""
+    from .tasks import article_make_renditions
+
+    def send() -> None:
+        try:
+            article_make_renditions.delay(article_id)
+        except Exception:  # noqa: BLE001 - the page still works with the original
+            logger.warning("Could not queue renditions for article %s.", article_id)
+
+    transaction.on_commit(send)

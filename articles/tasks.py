@@ -1,0 +1,23 @@
+"""Celery entry points for content: each calls one service and is safe to rerun."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from . import images, services
+
+_RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5}
+
+
+@shared_task(**_RETRY)
+def articles_publish_scheduled() -> None:
+    services.articles_publish_scheduled()
+
+
+@shared_task(**(_RETRY | {"autoretry_for": (OperationalError, OSError)}))
+def articles_remind_reviews() -> None:
+    services.articles_remind_reviews()
+
+
+@shared_task(**_RETRY)
+def article_make_renditions(article_id: int) -> None:
+    images.article_make_renditions(article_id=article_id)

@@ -1,0 +1,162 @@
+"""Editing in the admin: the editor's reach, revisions, governance, pictures."""
+
+from io import BytesIO
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from articles.images import article_make_renditions
+from articles.models import Article
+from tests.articles.factories import ArticleFactory, ReviewerBioFactory
+from tests.clinicians.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+ADD = "/admin/articles/article/add/"
+
+
+@pytest.fixture
+def editor(client):
+    user = UserFactory(username="an-editor")
+    user.groups.add(Group.objects.get(name="Editor"))
+    client.force_login(user)
+    return user
+
+
+def _png(width=1400, height=800, fmt="PNG") -> bytes:
+    buffer = BytesIO()
+    Image.new("RGB", (width, height), (120, 170, 150)).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+def _form(**changes) -> dict:
+    now = timezone.localtime()
+    return {
+        "title": "Cutting down safely",
+        "slug": "cutting-down-safely",
+        "summary": "How to cut down on drinking without risk.",
+        "body": "<h2>Start slowly</h2><p>Plain advice.</p>",
+        "status": "published",
+        "pub_date_0": now.date().isoformat(),
+        "pub_date_1": now.strftime("%H:%M:%S"),
+        "hero_alt": "",
+        "hero_credit": "",
+        "references": "",
+        "seo_title": "",
+        "seo_description": "",
+    } | changes
+
+
+def test_an_editor_reaches_articles_topics_bios_and_the_privacy_notice_only(
+    client, editor
+):
+    for path in ("/admin/articles/article/", "/admin/articles/topic/",
+                 "/admin/articles/reviewerbio/", "/admin/enquiries/privacynotice/",
+                 ADD):  # fmt: skip
+        assert client.get(path).status_code == 200, path
+    for path in ("/admin/clinicians/callback/", "/admin/clinicians/clinician/",
+                 "/admin/clinicians/provider/", "/admin/enquiries/enquiry/",
+                 "/admin/enquiries/auditevent/", "/admin/auth/user/"):  # fmt: skip
+        assert client.get(path).status_code == 403, path
+
+
+def test_an_editor_publishes_an_article_with_a_warning_when_it_lacks_governance(
+    client, editor
+):
+    response = client.post(ADD, _form(), follow=True)
+
+    article = Article.objects.get()
+    assert article.author == editor
+    assert "without a clinical reviewer and references" in response.text
+    assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_every_save_is_a_revision_staff_can_see_and_restore(client, editor):
+    client.post(ADD, _form(title="First version"))
+    article = Article.objects.get()
+    base = f"/admin/articles/article/{article.pk}/"
+    client.post(f"{base}change/", _form(title="Second version"))
+    first = article.history.order_by("history_id").first()
+
+    history = client.get(f"{base}history/")
+    assert history.status_code == 200
+    revisions = history.context["page_obj"].object_list
+    assert [r.history_user for r in revisions] == [editor, editor]  # who, each time
+    restore = client.post(
+        f"{base}history/{first.history_id}/", _form(title="First version")
+    )
+
+    assert restore.status_code == 302
+    article.refresh_from_db()
+    assert article.title == "First version"
+    assert article.history.count() == 3
+
+
+def test_the_overdue_review_list(client, editor):
+    ArticleFactory(title="Overdue", next_review_due=timezone.localdate())
+    ArticleFactory(title="Fine", reviewer=ReviewerBioFactory(), references="x")
+
+    listed = client.get("/admin/articles/article/", {"review": "overdue"})
+
+    assert [a.title for a in listed.context["cl"].result_list] == ["Overdue"]
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (SimpleUploadedFile("notes.png", b"not a picture"), "not a picture we can use"),
+        (SimpleUploadedFile("anim.png", _png(fmt="GIF")), "This is a GIF file"),
+    ],
+)
+def test_an_upload_is_checked_by_its_content(client, editor, upload, message):
+    response = client.post(ADD, _form(hero_image=upload, hero_alt="Hills"))
+
+    assert response.status_code == 200
+    assert message in response.text
+    assert not Article.objects.exists()
+
+
+def test_an_upload_over_the_size_limit_is_refused_clearly(client, editor, settings):
+    settings.ARTICLE_IMAGE_MAX_BYTES = 1000
+    upload = SimpleUploadedFile("big.png", _png())
+
+    response = client.post(ADD, _form(hero_image=upload, hero_alt="Hills"))
+
+    assert "the largest we take is" in response.text
+    assert not Article.objects.exists()
+
+
+def test_a_picture_needs_a_description(client, editor):
+    upload = SimpleUploadedFile("hills.png", _png())
+
+    response = client.post(ADD, _form(hero_image=upload))
+
+    assert "Describe the picture for people who cannot see it." in response.text
+
+
+def test_a_picture_gets_resized_copies_served_with_srcset(
+    client, editor, django_capture_on_commit_callbacks
+):
+    upload = SimpleUploadedFile("hills.png", _png(1400, 800))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(ADD, _form(hero_image=upload, hero_alt="Green hills"))
+
+    article = Article.objects.get()
+    assert [(r["width"], r["height"]) for r in article.hero_renditions] == [
+        (480, 274), (800, 457), (1200, 686),
+    ]  # fmt: skip
+    page = client.get(article.get_absolute_url()).text
+    assert 'srcset="/media/articles/renditions/' in page
+    assert 'width="480" height="274" alt="Green hills"' in page
+    copy = client.get(article.hero_renditions[0]["url"])
+    assert copy.status_code == 200
+    assert copy["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert Image.open(BytesIO(b"".join(copy.streaming_content))).format == "WEBP"
+    assert article_make_renditions(article_id=article.pk) == article.hero_renditions
+
+
+def test_only_article_pictures_are_served_from_media(client):
+    assert client.get("/media/../db.sqlite3").status_code == 404
+    assert client.get("/media/secrets/anything.txt").status_code == 404

@@ -1,0 +1,567 @@
+"""`manage.py import_wordpress`: small WXR exports written here, a real PNG beside
+them in uploads/, pictures stored in a temporary folder."""
+
+import html
+from datetime import UTC, datetime
+from io import StringIO
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from PIL import Image
+
+from articles.models import Article, Topic
+from tests.articles.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+Status = Article.Status
+
+WP_12 = "http://wordpress.org/export/1.2/"
+PNG_PATH = "2025/01/naloxone-kit.png"
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path) -> Path:
+    """Pictures go to a real folder, so a test can see what was written there."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    return settings.MEDIA_ROOT
+
+
+def stored_files(media: Path) -> list[Path]:
+    return [path for path in media.rglob("*") if path.is_file()]
+
+
+def make_png(path: Path) -> bytes:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (4, 3), "teal").save(path, "PNG")
+    return path.read_bytes()
+
+
+def cdata(text: str) -> str:
+    return f"<![CDATA[{text}]]>"
+
+
+def item(
+    post_id: int | None = 10,
+    *,
+    title: str = "Naloxone saves lives",
+    post_type: str = "post",
+    status: str = "publish",
+    name: str = "naloxone-saves-lives",
+    content: str = "<p>Naloxone reverses an opioid overdose.</p>",
+    excerpt: str = "",
+    date: str = "2025-01-15 09:30:00",
+    date_gmt: str = "2025-01-15 09:30:00",
+    creator: str = "jo",
+    categories: tuple[tuple[str, str], ...] = (),
+    tags: tuple[tuple[str, str], ...] = (),
+    meta: dict[str, str] | None = None,
+    attachment_url: str = "",
+) -> str:
+    """One <item>, as WordPress writes it."""
+    lines = ["<item>", f"<title>{html.escape(title)}</title>"]
+    lines.append(f"<dc:creator>{cdata(creator)}</dc:creator>")
+    lines.append(f"<content:encoded>{cdata(content)}</content:encoded>")
+    lines.append(f"<excerpt:encoded>{cdata(excerpt)}</excerpt:encoded>")
+    if post_id is not None:
+        lines.append(f"<wp:post_id>{post_id}</wp:post_id>")
+    lines += [
+        f"<wp:post_date>{cdata(date)}</wp:post_date>",
+        f"<wp:post_date_gmt>{cdata(date_gmt)}</wp:post_date_gmt>",
+        f"<wp:post_name>{cdata(name)}</wp:post_name>",
+        f"<wp:status>{cdata(status)}</wp:status>",
+        f"<wp:post_type>{cdata(post_type)}</wp:post_type>",
+    ]
+    if attachment_url:
+        lines.append(f"<wp:attachment_url>{cdata(attachment_url)}</wp:attachment_url>")
+    for domain, pairs in (("category", categories), ("post_tag", tags)):
+        lines += [
+            f'<category domain="{domain}" nicename="{nicename}">{cdata(label)}'
+            "</category>"
+            for nicename, label in pairs
+        ]
+    for key, value in (meta or {}).items():
+        lines.append(
+            f"<wp:postmeta><wp:meta_key>{cdata(key)}</wp:meta_key>"
+            f"<wp:meta_value>{cdata(value)}</wp:meta_value></wp:postmeta>"
+        )
+    lines.append("</item>")
+    return "\n".join(lines)
+
+
+def attachment(post_id: int = 50, *, alt: str = "A naloxone kit", **meta) -> str:
+    return item(
+        post_id,
+        title="naloxone-kit",
+        post_type="attachment",
+        status="inherit",
+        name="naloxone-kit",
+        content="",
+        attachment_url=f"https://old-blog.example.org/wp-content/uploads/{PNG_PATH}",
+        meta={"_wp_attachment_image_alt": alt, "_wp_attached_file": PNG_PATH} | meta,
+    )
+
+
+def wxr(*items: str, wp_ns: str = WP_12, version: str = "1.2") -> str:
+    return "\n".join(
+        [
+            '<?xml version="1.0" encoding="UTF-8" ?>',
+            '<rss version="2.0"',
+            f'  xmlns:excerpt="{wp_ns}excerpt/"',
+            '  xmlns:content="http://purl.org/rss/1.0/modules/content/"',
+            '  xmlns:dc="http://purl.org/dc/elements/1.1/"',
+            f'  xmlns:wp="{wp_ns}">',
+            "<channel>",
+            "<title>The old blog</title>",
+            f"<wp:wxr_version>{version}</wp:wxr_version>",
+            *items,
+            "</channel>",
+            "</rss>",
+        ]
+    )
+
+
+def write_export(tmp_path: Path, text: str) -> Path:
+    folder = tmp_path / "export"
+    folder.mkdir(exist_ok=True)
+    path = folder / "blog.xml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run(path: Path, *args: str) -> str:
+    out = StringIO()
+    call_command("import_wordpress", str(path), *args, stdout=out)
+    return out.getvalue()
+
+
+def test_a_published_post_is_imported_whole(tmp_path, media):
+    author = get_user_model().objects.create_user(username="jo", password="x")
+    png = make_png(tmp_path / "export" / "uploads" / PNG_PATH)
+    path = write_export(
+        tmp_path,
+        wxr(
+            attachment(50, alt="A naloxone kit in its yellow case"),
+            item(
+                10,
+                title="Naloxone &amp; you",
+                content='<p onclick="steal()">Carry <strong>naloxone</strong>.</p>'
+                "<script>alert(1)</script><h2>Where to get it</h2>",
+                # The blog's clock was not on UK time: the UTC date is the one used.
+                date="2025-06-02 12:30:00",
+                date_gmt="2025-06-02 09:30:00",
+                categories=(("heroin-and-opioids", "Heroin &amp; opioids"),),
+                tags=(("overdose", "overdose"),),
+                meta={"_thumbnail_id": "50"},
+            ),
+        ),
+    )
+
+    output = run(path)
+
+    assert "Created 1, updated 0, skipped 0." in output
+    article = Article.objects.get()
+    assert article.wordpress_id == 10
+    assert article.title == "Naloxone & you"
+    assert article.slug == "naloxone-saves-lives"
+    assert article.status == Status.PUBLISHED
+    assert article.pub_date == datetime(2025, 6, 2, 9, 30, tzinfo=UTC)
+    assert article.author == author
+    assert article.body == (
+        "<p>Carry <strong>naloxone</strong>.</p><h2>Where to get it</h2>"
+    )
+    assert [(t.slug, t.name) for t in article.topics.all()] == [
+        ("heroin-and-opioids", "Heroin & opioids")
+    ]
+    assert not Topic.objects.filter(slug="overdose").exists()  # tags are ignored
+    assert article.hero_alt == "A naloxone kit in its yellow case"
+    assert article.hero_image.read() == png
+    assert stored_files(media) == [Path(article.hero_image.path)]
+
+
+def test_the_attachment_title_is_the_description_when_it_has_no_alt_text(tmp_path):
+    make_png(tmp_path / "export" / "uploads" / PNG_PATH)
+    path = write_export(
+        tmp_path, wxr(attachment(50, alt=""), item(meta={"_thumbnail_id": "50"}))
+    )
+
+    run(path)
+
+    assert Article.objects.get().hero_alt == "naloxone-kit"
+
+
+@pytest.mark.parametrize(
+    ("wp_status", "expected"),
+    [
+        ("publish", Status.PUBLISHED),
+        ("draft", Status.DRAFT),
+        ("pending", Status.DRAFT),
+        ("private", Status.DRAFT),
+        ("future", Status.SCHEDULED),
+    ],
+)
+def test_a_post_keeps_its_status(tmp_path, wp_status, expected):
+    path = write_export(tmp_path, wxr(item(status=wp_status)))
+
+    run(path)
+
+    assert Article.objects.get().status == expected
+
+
+def test_trash_auto_drafts_pages_and_menu_items_are_skipped(tmp_path):
+    path = write_export(
+        tmp_path,
+        wxr(
+            item(1, status="trash", name="binned"),
+            item(2, status="auto-draft", title="", name=""),
+            item(3, post_type="page", name="about-us"),
+            item(4, post_type="nav_menu_item", name="menu"),
+            item(5, name="kept"),
+        ),
+    )
+
+    output = run(path)
+
+    assert "Created 1, updated 0, skipped 4." in output
+    assert list(Article.objects.values_list("slug", flat=True)) == ["kept"]
+
+
+def test_without_a_utc_date_the_date_is_read_on_uk_time(tmp_path):
+    path = write_export(
+        tmp_path,
+        wxr(
+            item(
+                status="draft",
+                date="2025-07-01 10:00:00",
+                date_gmt="0000-00-00 00:00:00",
+            )
+        ),
+    )
+
+    run(path)
+
+    # British Summer Time: 10:00 in London is 09:00 UTC.
+    assert Article.objects.get().pub_date == datetime(2025, 7, 1, 9, 0, tzinfo=UTC)
+
+
+def test_the_summary_is_the_excerpt_when_there_is_one(tmp_path):
+    path = write_export(
+        tmp_path, wxr(item(excerpt="What naloxone is, and <em>where</em> to get it."))
+    )
+
+    run(path)
+
+    assert Article.objects.get().summary == "What naloxone is, and where to get it."
+
+
+def test_otherwise_the_summary_is_the_first_paragraph_cut_at_a_word(tmp_path):
+    long_paragraph = " ".join(["Naloxone buys time until the ambulance comes."] * 10)
+    path = write_export(
+        tmp_path,
+        wxr(
+            item(
+                content=f"<h2>Overview</h2><p>{long_paragraph}</p><p>Second.</p>",
+            )
+        ),
+    )
+
+    run(path)
+
+    summary = Article.objects.get().summary
+    assert len(summary) <= 300
+    assert summary.endswith("…")
+    assert long_paragraph.startswith(summary.removesuffix("…"))
+    next_character = long_paragraph[len(summary) - 1]
+    assert next_character in " ."  # cut between words, not inside one
+    assert "Overview" not in summary
+
+
+def test_a_classic_editor_post_gets_its_paragraphs(tmp_path):
+    path = write_export(
+        tmp_path,
+        wxr(item(content="First paragraph,\nsame paragraph.\n\nSecond paragraph.")),
+    )
+
+    run(path)
+
+    article = Article.objects.get()
+    assert article.body == (
+        "<p>First paragraph,<br>\nsame paragraph.</p>\n<p>Second paragraph.</p>"
+    )
+    assert article.summary == "First paragraph, same paragraph."
+
+
+def test_running_again_changes_nothing_and_creates_nothing(tmp_path, media):
+    get_user_model().objects.create_user(username="jo", password="x")
+    make_png(tmp_path / "export" / "uploads" / PNG_PATH)
+    path = write_export(
+        tmp_path,
+        wxr(
+            attachment(50),
+            item(
+                10,
+                categories=(("alcohol", "Alcohol"),),
+                meta={"_thumbnail_id": "50"},
+            ),
+            item(3, post_type="page", name="about-us"),
+        ),
+    )
+    run(path)
+    first = Article.objects.get()
+    revisions = first.history.count()
+
+    output = run(path)
+
+    assert "Created 0, updated 1, skipped 1." in output
+    again = Article.objects.get()
+    fields = ["title", "slug", "summary", "body", "status", "pub_date", "author_id",
+              "hero_image", "hero_alt", "updated_at"]  # fmt: skip
+    assert {f: getattr(again, f) for f in fields} == {
+        f: getattr(first, f) for f in fields
+    }
+    assert again.history.count() == revisions
+    assert Topic.objects.count() == 1
+    assert len(stored_files(media)) == 1
+
+
+def test_a_rerun_updates_what_changed_in_the_export(tmp_path):
+    run(write_export(tmp_path, wxr(item(10, title="Old title"))))
+
+    output = run(write_export(tmp_path, wxr(item(10, title="New title"))))
+
+    assert "Created 0, updated 1, skipped 0." in output
+    assert Article.objects.get().title == "New title"
+
+
+def test_an_article_with_the_same_slug_and_no_wordpress_id_is_adopted(tmp_path):
+    existing = ArticleFactory(slug="naloxone-saves-lives", title="Written here")
+    path = write_export(tmp_path, wxr(item(10, title="From WordPress")))
+
+    output = run(path)
+
+    assert "Created 0, updated 1, skipped 0." in output
+    existing.refresh_from_db()
+    assert existing.wordpress_id == 10
+    assert existing.title == "From WordPress"
+    assert Article.objects.count() == 1
+
+
+def test_a_slug_taken_by_another_post_gets_a_number(tmp_path):
+    ArticleFactory(slug="naloxone-saves-lives", wordpress_id=99)
+    ArticleFactory(slug="naloxone-saves-lives-2")
+    path = write_export(tmp_path, wxr(item(10)))
+
+    run(path)
+    run(path)
+
+    assert Article.objects.get(wordpress_id=10).slug == "naloxone-saves-lives-3"
+    assert Article.objects.count() == 3
+
+
+def test_a_percent_encoded_post_name_is_decoded(tmp_path):
+    path = write_export(tmp_path, wxr(item(name="caf%c3%a9-and-alcohol")))
+
+    run(path)
+
+    assert Article.objects.get().slug == "cafe-and-alcohol"
+
+
+def test_a_missing_image_file_imports_the_post_and_warns(tmp_path, media):
+    path = write_export(
+        tmp_path, wxr(attachment(50), item(meta={"_thumbnail_id": "50"}))
+    )
+
+    output = run(path)
+
+    assert "Created 1, updated 0, skipped 0." in output
+    assert "'Naloxone saves lives'" in output
+    assert "attachment 50" in output
+    assert "not found" in output
+    article = Article.objects.get()
+    assert not article.hero_image
+    assert stored_files(media) == []
+
+
+def test_images_are_read_from_the_media_dir_when_given(tmp_path):
+    png = make_png(tmp_path / "elsewhere" / "uploads" / PNG_PATH)
+    path = write_export(
+        tmp_path, wxr(attachment(50), item(meta={"_thumbnail_id": "50"}))
+    )
+
+    run(path, "--media-dir", str(tmp_path / "elsewhere"))
+
+    assert Article.objects.get().hero_image.read() == png
+
+
+def test_an_image_path_cannot_leave_the_media_dir(tmp_path):
+    make_png(tmp_path / "secret.png")  # beside the export's folder, not inside it
+    path = write_export(
+        tmp_path,
+        wxr(
+            item(
+                50,
+                title="secret",
+                post_type="attachment",
+                status="inherit",
+                meta={"_wp_attached_file": "../../secret.png"},
+            ),
+            item(10, meta={"_thumbnail_id": "50"}),
+        ),
+    )
+
+    output = run(path)
+
+    assert not Article.objects.get().hero_image
+    assert "not found" in output
+
+
+def test_an_author_without_an_account_is_left_empty_and_not_named(tmp_path):
+    path = write_export(tmp_path, wxr(item(creator="j.bloggs")))
+
+    output = run(path)
+
+    assert Article.objects.get().author is None
+    assert get_user_model().objects.count() == 0
+    assert "j.bloggs" not in output
+    assert "no account here" in output
+
+
+def test_an_older_export_version_is_read(tmp_path):
+    path = write_export(
+        tmp_path, wxr(item(10), wp_ns="http://wordpress.org/export/1.0/", version="1.0")
+    )
+
+    run(path)
+
+    assert Article.objects.get().wordpress_id == 10
+
+
+def test_malformed_xml_names_the_line_and_saves_nothing(tmp_path):
+    text = wxr(
+        item(10, categories=(("alcohol", "Alcohol"),)), "<item><title>Oops</titel>"
+    )
+    broken_line = text.splitlines().index("<item><title>Oops</titel>") + 1
+    path = write_export(tmp_path, text)
+
+    with pytest.raises(CommandError, match=f"not valid XML.*line {broken_line}"):
+        run(path)
+
+    assert Article.objects.count() == 0
+    assert Topic.objects.count() == 0
+
+
+def test_a_post_with_no_title_after_a_good_post_leaves_nothing(tmp_path, media):
+    make_png(tmp_path / "export" / "uploads" / PNG_PATH)
+    text = wxr(
+        attachment(50),
+        item(10, categories=(("alcohol", "Alcohol"),), meta={"_thumbnail_id": "50"}),
+        item(11, title="", name="untitled"),
+    )
+    bad_line = [n for n, line in enumerate(text.splitlines(), 1) if line == "<item>"][2]
+    path = write_export(tmp_path, text)
+
+    with pytest.raises(
+        CommandError, match=f"Post 11 \\(line {bad_line}\\) has no title"
+    ):
+        run(path)
+
+    assert Article.objects.count() == 0
+    assert Topic.objects.count() == 0
+    assert stored_files(media) == []
+
+
+def test_a_post_with_no_id_is_refused(tmp_path):
+    path = write_export(tmp_path, wxr(item(None)))
+
+    with pytest.raises(CommandError, match="has no wp:post_id"):
+        run(path)
+
+    assert Article.objects.count() == 0
+
+
+def test_an_image_written_before_a_failure_is_deleted_again(tmp_path, media):
+    make_png(tmp_path / "export" / "uploads" / PNG_PATH)
+    path = write_export(
+        tmp_path,
+        wxr(
+            attachment(50),
+            item(10, meta={"_thumbnail_id": "50"}),
+            item(11, name="second", meta={"_thumbnail_id": "50"}),
+        ),
+    )
+    failure = OSError("disk full")
+
+    with (
+        mock.patch(
+            "articles.wordpress.article_renditions_queue",
+            side_effect=[None, failure],
+        ),
+        pytest.raises(OSError, match="disk full"),
+    ):
+        run(path)
+
+    assert Article.objects.count() == 0
+    assert stored_files(media) == []
+
+
+def test_a_file_that_is_not_a_wordpress_export_is_refused(tmp_path):
+    path = write_export(
+        tmp_path, '<?xml version="1.0"?><rss><channel><item/></channel></rss>'
+    )
+
+    with pytest.raises(CommandError, match="not a WordPress export"):
+        run(path)
+
+
+def test_a_dry_run_counts_and_saves_nothing(tmp_path, media):
+    make_png(tmp_path / "export" / "uploads" / PNG_PATH)
+    path = write_export(
+        tmp_path,
+        wxr(
+            attachment(50),
+            item(
+                10, categories=(("alcohol", "Alcohol"),), meta={"_thumbnail_id": "50"}
+            ),
+            item(3, post_type="page", name="about-us"),
+        ),
+    )
+
+    output = run(path, "--dry-run")
+
+    assert "Dry run: nothing was saved." in output
+    assert "Created 1, updated 0, skipped 1." in output
+    assert Article.objects.count() == 0
+    assert Topic.objects.count() == 0
+    assert stored_files(media) == []
+
+
+def test_an_entity_expansion_bomb_is_refused(tmp_path):
+    # "Billion laughs": ten entities each ten times the one before, a gigabyte of
+    # text from a file of a kilobyte.
+    entities = ['<!ENTITY lol0 "lol">'] + [
+        f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10)
+    ]
+    lines = wxr(item(10)).splitlines()
+    lines.insert(1, "<!DOCTYPE rss [" + "".join(entities) + "]>")
+    bomb = "\n".join(lines).replace("The old blog", "&lol9;")
+    path = write_export(tmp_path, bomb)
+
+    with pytest.raises(CommandError, match="declares an XML entity"):
+        run(path)
+
+    assert Article.objects.count() == 0
+
+
+def test_a_post_that_appears_twice_is_refused(tmp_path):
+    path = write_export(tmp_path, wxr(item(10), item(10, name="again")))
+
+    with pytest.raises(CommandError, match=r"Post 10 .* appears twice"):
+        run(path)
+
+    assert Article.objects.count() == 0

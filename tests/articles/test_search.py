@@ -1,0 +1,79 @@
+"""Search: PostgreSQL full-text search with ranking when DATABASE_URL is PostgreSQL
+(make test-postgres), the simple fallback on SQLite; the same tests for both."""
+
+import pytest
+
+from articles.models import Article
+from articles.search import articles_search
+from tests.articles.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def library():
+    return {
+        "title": ArticleFactory(
+            title="Methadone explained", summary="How substitute treatment works."
+        ),
+        "summary": ArticleFactory(
+            title="Treatment options", summary="Methadone, buprenorphine and more."
+        ),
+        "body": ArticleFactory(
+            title="Coming off heroin",
+            summary="Why a supervised detox is safer.",
+            body="<p>Some people are prescribed methadone during detox.</p>",
+        ),
+        "draft": ArticleFactory(title="Methadone draft", status=Article.Status.DRAFT),
+        "other": ArticleFactory(title="Alcohol withdrawal", summary="Fits and DTs."),
+    }
+
+
+def test_matches_rank_title_then_summary_then_body(library):
+    titles = [result.article.title for result in articles_search(query="methadone")]
+
+    assert titles == ["Methadone explained", "Treatment options", "Coming off heroin"]
+
+
+def test_snippets_mark_the_words_found_and_escape_the_rest(library):
+    ArticleFactory(title="Escaping", summary="<b>methadone</b> & more", body="<p>x</p>")
+
+    snippets = {r.article.title: r.snippet for r in articles_search(query="methadone")}
+
+    assert "<mark>Methadone</mark>, buprenorphine" in snippets["Treatment options"]
+    assert (
+        "prescribed <mark>methadone</mark> during detox"
+        in snippets["Coming off heroin"]
+    )
+    assert (
+        snippets["Escaping"] == "&lt;b&gt;<mark>methadone</mark>&lt;/b&gt; &amp; more"
+    )
+
+
+def test_a_search_for_an_entity_name_does_not_break_the_snippet():
+    ArticleFactory(title="Amp", summary="Salt & pepper amp", body="<p>x</p>")
+
+    [result] = articles_search(query="amp")
+
+    assert "&amp;" in result.snippet and "<mark>amp</mark>" in result.snippet
+
+
+def test_the_search_page_answers_empty_and_no_result_searches_helpfully(
+    client, library
+):
+    empty = client.get("/search/")
+    nothing = client.get("/search/", {"q": "zzzzzz"})
+    found = client.get("/search/", {"q": "methadone"})
+
+    assert "Type a word or two" in empty.text
+    assert "We could not find anything for <strong>zzzzzz</strong>" in nothing.text
+    assert "ask one of our clinicians" in nothing.text
+    assert "3 results for <strong>methadone</strong>" in found.text
+    assert "Methadone draft" not in found.text
+
+
+def test_a_hostile_query_is_shown_escaped(client):
+    response = client.get("/search/", {"q": "<script>alert(1)</script>"})
+
+    assert "<script>alert(1)</script>" not in response.text
+    assert response.status_code == 200
