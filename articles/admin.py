@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django_prose_editor.widgets import AdminProseEditorWidget
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Article, ReviewerBio, Topic
@@ -38,10 +39,30 @@ class ReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
+# What the editor's toolbar offers: exactly what articles/html.py keeps on save.
+EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Heading": {"levels": [2, 3]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto", "tel"]},
+    "HorizontalRule": True,
+    "HardBreak": True,
+}
+
+
 class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose what shows
+        widgets = {
+            "body": AdminProseEditorWidget(
+                config={"extensions": EDITOR_EXTENSIONS}, preset="configurable"
+            )
+        }
         error_messages = {
             "hero_image": {
                 "invalid_image": "This file is not a picture we can use."

@@ -113,7 +113,7 @@ class Article(models.Model):
     slug = models.SlugField(
         max_length=200,
         unique=True,
-        help_text="The article's address: /articles/<slug>/.",
+        help_text="The article's address: /articles/this-part/.",
     )
     summary = models.TextField(
         max_length=300,

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_ratelimit",
     "simple_history",
+    "django_prose_editor",
     "articles",
     "enquiries",
     "clinicians",

@@ -160,3 +160,13 @@ def test_a_picture_gets_resized_copies_served_with_srcset(
 def test_only_article_pictures_are_served_from_media(client):
     assert client.get("/media/../db.sqlite3").status_code == 404
     assert client.get("/media/secrets/anything.txt").status_code == 404
+
+
+def test_the_body_is_written_in_a_rich_text_editor_served_from_the_site(client, editor):
+    text = client.get(ADD).text
+
+    assert "prose-editor" in text
+    assert "/static/django_prose_editor/" in text
+    for offered in ('"Heading"', '"BulletList"', '"Link"', '"Blockquote"'):
+        assert offered in text.replace("&quot;", '"')
+    assert "cdn" not in text.lower()
