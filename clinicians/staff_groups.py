@@ -20,10 +20,6 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "articles.add_reviewerbio",
         "articles.change_reviewerbio",
         "articles.view_reviewerbio",
-        # The privacy notice is published text, edited like an article.
-        "enquiries.add_privacynotice",
-        "enquiries.change_privacynotice",
-        "enquiries.view_privacynotice",
     ],
     CLINICIAN: [
         "clinicians.view_callback",
@@ -56,6 +52,10 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "enquiries.export_enquiry",
         "enquiries.erase_enquiry",
         "enquiries.view_auditevent",
+        # What we tell people about their data is a clinical-governance decision.
+        "enquiries.add_privacynotice",
+        "enquiries.change_privacynotice",
+        "enquiries.view_privacynotice",
         "enquiries.view_openinghours",
         "enquiries.change_openinghours",
         "enquiries.view_closedday",

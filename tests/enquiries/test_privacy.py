@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from clinicians.staff_groups import EDITOR
+from clinicians.staff_groups import EDITOR, LEAD
 from enquiries.models import PrivacyNotice
 from tests.clinicians.factories import UserFactory
 
@@ -47,10 +47,10 @@ def test_the_newest_published_version_is_shown(client):
     assert "Draft for later" not in text and "Not yet" not in text
 
 
-def test_an_editor_publishes_a_new_version_in_the_admin_and_it_is_sanitised(client):
-    editor = UserFactory(username="privacy-editor")
-    editor.groups.add(Group.objects.get(name=EDITOR))
-    client.force_login(editor)
+def test_a_lead_publishes_a_new_version_in_the_admin_and_it_is_sanitised(client):
+    lead = UserFactory(username="privacy-lead")
+    lead.groups.add(Group.objects.get(name=LEAD))
+    client.force_login(lead)
     now = timezone.localtime()
 
     response = client.post(
@@ -67,3 +67,11 @@ def test_an_editor_publishes_a_new_version_in_the_admin_and_it_is_sanitised(clie
     notice = PrivacyNotice.objects.get(version="2026-12")
     assert notice.body == "<h2>New</h2><p>Text</p>"
     assert "<h2>New</h2>" in client.get("/privacy/").text
+
+
+def test_an_editor_cannot_change_the_privacy_notice(client):
+    editor = UserFactory(username="an-editor")
+    editor.groups.add(Group.objects.get(name=EDITOR))
+    client.force_login(editor)
+
+    assert client.get("/admin/enquiries/privacynotice/").status_code == 403
