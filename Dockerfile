@@ -17,7 +17,7 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY --chown=app:app . .
 # collectstatic needs settings to import, not real secrets: throwaway values here only.
 RUN DJANGO_SECRET_KEY=build-only FIELD_ENCRYPTION_KEY=dGVzdC1vbmx5LWtleS10ZXN0LW9ubHkta2V5LXRlc3Q= \
-    DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+    DATABASE_URL=sqlite:////tmp/build.sqlite3 CACHE_URL=redis://build-only:6379/1 \
     python manage.py collectstatic --noinput \
     && mkdir -p /app/var && chown app:app /app/var
 

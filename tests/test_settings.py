@@ -11,6 +11,7 @@ GOOD = {
     "DJANGO_SECRET_KEY": "x" * 50,
     "FIELD_ENCRYPTION_KEY": "dGVzdC1vbmx5LWtleS10ZXN0LW9ubHkta2V5LXRlc3Q=",
     "DATABASE_URL": "postgres://u:p@db:5432/referral_site",
+    "CACHE_URL": "redis://cache:6379/1",
     "DJANGO_ALLOWED_HOSTS": "example.org",
 }
 PROBE = (
@@ -35,7 +36,12 @@ def test_production_starts_safe_by_default_when_given_its_secrets():
 
 
 def test_production_stops_with_a_clear_message_without_each_secret():
-    for name in ("DJANGO_SECRET_KEY", "FIELD_ENCRYPTION_KEY", "DATABASE_URL"):
+    for name in (
+        "DJANGO_SECRET_KEY",
+        "FIELD_ENCRYPTION_KEY",
+        "DATABASE_URL",
+        "CACHE_URL",
+    ):
         result = _start(**{name: None})
         assert result.returncode != 0, name
         assert f"Set the {name} environment variable" in result.stderr, name

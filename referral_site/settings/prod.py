@@ -1,7 +1,8 @@
 """Production: docker-compose and gunicorn. Everything that matters must be supplied.
 
-A missing DJANGO_SECRET_KEY, FIELD_ENCRYPTION_KEY or DATABASE_URL stops start-up with
-a message naming the variable; DEBUG is off unless DJANGO_DEBUG says otherwise.
+A missing DJANGO_SECRET_KEY, FIELD_ENCRYPTION_KEY, DATABASE_URL or CACHE_URL stops
+start-up with a message naming the variable; DEBUG is off unless DJANGO_DEBUG says
+otherwise.
 """
 
 from django.core.exceptions import ImproperlyConfigured
@@ -27,6 +28,13 @@ FIELD_ENCRYPTION_KEY = [
 DATABASES = {"default": env.db_url_config(_required("DATABASE_URL"))}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Every web process must count the enquiry rate limit (and lockouts) in one place.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _required("CACHE_URL"),
+    }
+}
 
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
