@@ -56,34 +56,28 @@ def callback_due_at(*, enquiry: Enquiry, urgency: str) -> datetime:
     target = enquiry.created_at + timedelta(
         minutes=settings.CALLBACK_TARGET_MINUTES[urgency]
     )
-    due = None
+    due = first_end = None
     slots = call_slots(
         after=enquiry.created_at,
         windows=enquiry.get_call_windows(),
         days=enquiry.get_call_days(),
     )
     for slot in slots:
+        first_end = first_end or slot.end
         if slot.start >= target:
             break
         due = min(slot.end, target)
-    if due is None:
-        first = next(
-            call_slots(
-                after=enquiry.created_at,
-                windows=enquiry.get_call_windows(),
-                days=enquiry.get_call_days(),
-            ),
-            None,
-        )
-        due = first.end if first else target
-    return due
+    return due or first_end or target
 
 
-def callback_open(*, enquiry_id: int) -> Callback:
+def callback_open(*, enquiry_id: int) -> Callback | None:
     """Put an enquiry on the queue, scored and due, and assign it. Safe to run twice:
     a second run finds the callback and changes nothing. Urgent callbacks, and any
-    that nobody can take, are told to the leads after the commit."""
-    enquiry = Enquiry.objects.get(pk=enquiry_id)
+    that nobody can take, are told to the leads after the commit. An enquiry already
+    withdrawn or erased gets no callback."""
+    enquiry = Enquiry.objects.active().filter(pk=enquiry_id).first()
+    if enquiry is None:
+        return None
     urgency = urgency_for(enquiry)
     with transaction.atomic():
         callback, created = Callback.objects.get_or_create(

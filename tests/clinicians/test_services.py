@@ -226,3 +226,19 @@ def test_the_sweep_opens_callbacks_for_enquiries_that_missed_theirs(settings):
 
     assert Callback.objects.get(enquiry=missed).assigned_to == clinician
     assert not Callback.objects.filter(enquiry=just_now).exists()  # still in grace
+
+
+def test_an_enquiry_withdrawn_before_the_worker_runs_gets_no_callback(
+    django_capture_on_commit_callbacks,
+):
+    from enquiries.services import enquiry_anonymise
+
+    ClinicianFactory()
+    enquiry = EnquiryFactory()
+    enquiry_anonymise(enquiry=enquiry, action="withdrawn")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.callback_open(enquiry_id=enquiry.pk) is None
+
+    assert not Callback.objects.exists()
+    assert mail.outbox == []
