@@ -34,7 +34,7 @@ def test_seed_demo_makes_published_articles_and_staff_who_can_log_in(settings):
         assert user is not None and user.is_staff, username
         assert list(user.groups.values_list("name", flat=True)) == [group]
     on_duty = clinicians_on_duty(at=timezone.now())
-    assert {clinician.user.username for clinician in on_duty} == {"lead", "clinician"}
+    assert {clinician.user.username for clinician in on_duty} == {"clinician"}
 
 
 def test_seed_demo_twice_changes_nothing_and_honours_demo_password(monkeypatch):

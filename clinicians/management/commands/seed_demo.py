@@ -37,8 +37,8 @@ DEMO_USERS = [
      ["heroin-and-opioids", "cocaine"]),
     ("editor", EDITOR, "Demo Editor", None, []),
 ]  # fmt: skip
-# The demo rota covers every hour of every day, so that `make run` always has
-# someone on duty to assign a new callback to, whenever it is tried.
+# The demo rota has the clinician on duty every hour of every day, so that `make run`
+# always has someone to assign a new callback to, whenever it is tried.
 ALL_DAY = (time(0), time(23, 59, 59, 999999))
 # Fictional providers: example.org addresses and Ofcom's drama numbers.
 DEMO_PROVIDERS = [
@@ -157,6 +157,8 @@ class Command(BaseCommand):
                     },
                 )
                 clinician.specialisms.set(Topic.objects.filter(slug__in=specialisms))
+                if group_name != CLINICIAN:
+                    continue  # the lead oversees: new callbacks go to the clinician
                 for weekday in range(7):
                     Shift.objects.get_or_create(
                         clinician=clinician,
