@@ -24,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinicians.staff_groups import LEAD
 from tests.clinicians.factories import UserFactory
+from tests.support import PROD_ENV
 
 pytestmark = pytest.mark.django_db
 
@@ -219,12 +220,7 @@ def _settings_in(module: str, names: str) -> list[str]:
     """Start Django with one settings module and the environment's defaults."""
     ours = {"ADMIN_REQUIRE_OTP", "SESSION_IDLE_MINUTES", "LOGIN_FAILURE_LIMIT"}
     env = {key: value for key, value in os.environ.items() if key not in ours}
-    env |= {
-        "DJANGO_SETTINGS_MODULE": f"referral_site.settings.{module}",
-        "DJANGO_SECRET_KEY": "x" * 50,
-        "FIELD_ENCRYPTION_KEY": "dGVzdC1vbmx5LWtleS10ZXN0LW9ubHkta2V5LXRlc3Q=",
-        "DATABASE_URL": "postgres://u:p@db:5432/referral_site",
-    }
+    env |= PROD_ENV | {"DJANGO_SETTINGS_MODULE": f"referral_site.settings.{module}"}
     probe = (
         "import django; django.setup(); from django.conf import settings as s;"
         f" print(*(getattr(s, name) for name in {names.split()!r}))"

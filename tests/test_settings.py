@@ -5,15 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support import PROD_ENV
+
 ROOT = Path(__file__).resolve().parent.parent
-GOOD = {
-    "DJANGO_SETTINGS_MODULE": "referral_site.settings.prod",
-    "DJANGO_SECRET_KEY": "x" * 50,
-    "FIELD_ENCRYPTION_KEY": "dGVzdC1vbmx5LWtleS10ZXN0LW9ubHkta2V5LXRlc3Q=",
-    "DATABASE_URL": "postgres://u:p@db:5432/referral_site",
-    "CACHE_URL": "redis://cache:6379/1",
-    "DJANGO_ALLOWED_HOSTS": "example.org",
-}
+GOOD = PROD_ENV
 PROBE = (
     "import django; django.setup(); from django.conf import settings as s;"
     " print(s.DEBUG, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE)"
