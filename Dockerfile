@@ -19,7 +19,7 @@ COPY --chown=app:app . .
 RUN DJANGO_SECRET_KEY=build-only FIELD_ENCRYPTION_KEY=dGVzdC1vbmx5LWtleS10ZXN0LW9ubHkta2V5LXRlc3Q= \
     DATABASE_URL=sqlite:////tmp/build.sqlite3 CACHE_URL=redis://build-only:6379/1 \
     python manage.py collectstatic --noinput \
-    && mkdir -p /app/var && chown app:app /app/var
+    && mkdir -p /app/var /app/media && chown app:app /app/var /app/media
 
 USER app
 EXPOSE 8000

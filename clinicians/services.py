@@ -243,8 +243,15 @@ def attempt_log(
     _set_status(callback, Status.ATTEMPTED, by=by, detail=attempt.get_result_display())
     failed = callback.attempts.filter(result__in=FAILED_RESULTS).count()
     if failed >= settings.CALLBACK_MAX_ATTEMPTS:
+        # The clinician's last step is in the record: a neutral message only where
+        # the person allowed one.
+        last_step = (
+            "a last neutral message may be left"
+            if callback.enquiry.voicemail_ok
+            else "no message may be left"
+        )
         _close(callback, Outcome.UNABLE_TO_REACH, by=by,
-               detail=f"{failed} tries without reaching them")  # fmt: skip
+               detail=f"{failed} tries without reaching them; {last_step}")  # fmt: skip
     return attempt
 
 

@@ -51,7 +51,7 @@ PRIVACY_NOTICE = """
 <p>Only our clinicians, when they are working on your callback. Every time one of them opens your details we record who and when. We do not sell or share your information, and we do not use advertising, analytics or tracking of any kind. We only pass your details to a treatment service if you agree to a referral. If we believe someone's life is at serious risk, we may share what is needed with the emergency services, as the law allows.</p>
 
 <h2>How we protect it</h2>
-<p>Your contact details and everything you tell us are encrypted when we store them. Messages to our staff about new requests contain only a reference, never your details.</p>
+<p>Your contact details and everything you tell us are encrypted when we store them. Our staff sign in with a password and a second code from their phone. Messages to our staff about new requests contain only a reference, never your details.</p>
 
 <h2>How long we keep it</h2>
 <p>We delete your personal details 90 days after your callback is closed. We keep only anonymous numbers that help us run the service, such as how many people asked about alcohol in a month. You can withdraw your request, and have your details deleted at once, with the private link we show you after you send the form.</p>

@@ -68,7 +68,9 @@ def test_a_failed_try_marks_it_attempted_and_the_third_closes_it_unreachable(
         Outcome.UNABLE_TO_REACH,
     )
     assert Enquiry.objects.get().closed_at == callback.closed_at  # retention starts
-    assert callback.events.last().detail == "3 tries without reaching them"
+    assert callback.events.last().detail == (
+        "3 tries without reaching them; no message may be left"
+    )
 
 
 def test_the_number_of_tries_comes_from_settings(callback, clinician, settings):
