@@ -157,8 +157,9 @@ def test_the_risk_panel_is_recorded_and_encrypted(callback, clinician):
     )  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute("SELECT overdose_risk, injecting FROM clinicians_riskassessment")
-        raw = " ".join(cursor.fetchone())
-    assert "yes" not in raw and "declined" not in raw
+        raw = cursor.fetchone()
+    assert all(value.startswith("gAAAAA") for value in raw)  # Fernet tokens
+    assert "yes" not in raw and "declined" not in " ".join(raw)
 
 
 def test_erasing_an_enquiry_erases_the_notes_and_risk_panel(callback, clinician):
