@@ -100,15 +100,6 @@ def urgency_rank() -> Case:
     )
 
 
-def callbacks_queue() -> QuerySet[Callback]:
-    """Open callbacks, most urgent first, then soonest due."""
-    return (
-        Callback.objects.open()
-        .annotate(urgency_rank=urgency_rank())
-        .order_by("urgency_rank", "due_at")
-    )
-
-
 # --- the lead's dashboard: every figure from the database's own aggregates ---------
 
 
