@@ -4,6 +4,8 @@ SQLite, Celery over kombu's filesystem transport (a folder, no broker process),
 console email. Values in a `.env` file, if there is one, take precedence.
 """
 
+from pathlib import Path
+
 import environ
 
 from .base import *  # noqa: F403
@@ -30,7 +32,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
-VAR_DIR = BASE_DIR / "var"
+# Where the embedded broker keeps its messages (and beat its schedule).
+VAR_DIR = Path(env("DJANGO_VAR_DIR", default=str(BASE_DIR / "var")))
+CELERY_BEAT_SCHEDULE_FILENAME = env(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule")
+)
 BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://localhost//")
 if CELERY_BROKER_URL.startswith("filesystem://"):
