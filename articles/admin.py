@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django_prose_editor.widgets import AdminProseEditorWidget
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Article, ReviewerBio, Topic
+from .models import Article, ArticleImage, ReviewerBio, Topic
 from .services import article_renditions_queue
 
 
@@ -51,7 +51,23 @@ EDITOR_EXTENSIONS = {
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto", "tel"]},
     "HorizontalRule": True,
     "HardBreak": True,
+    # Pictures uploaded below, placed by their address; any other is removed.
+    "Image": True,
 }
+
+
+class ArticleImageInline(admin.TabularInline):
+    model = ArticleImage
+    extra = 0
+    fields = ["image", "alt", "credit", "address"]
+    readonly_fields = ["address"]
+    verbose_name = "picture for the body"
+    verbose_name_plural = "pictures for the body (upload, then paste the address"
+    " into the editor's picture button)"
+
+    @admin.display(description="Address to paste")
+    def address(self, obj: ArticleImage) -> str:
+        return obj.image.url if obj.pk and obj.image else "Save first"
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -76,6 +92,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     """Write, schedule and publish; every save keeps a revision (History button)."""
 
     form = ArticleAdminForm
+    inlines = [ArticleImageInline]
     list_display = ["title", "status", "pub_date", "reviewer", "next_review_due",
                     "governance"]  # fmt: skip
     list_filter = ["status", ReviewFilter, "topics", "featured"]
@@ -122,6 +139,13 @@ class ArticleAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
         if new_picture and obj.hero_image:
             article_renditions_queue(article_id=obj.pk)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        super().save_formset(request, form, formset, change)
+        for picture_form in formset.forms:
+            picture = picture_form.instance
+            if picture.pk and "image" in picture_form.changed_data:
+                article_renditions_queue(image_id=picture.pk)
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)

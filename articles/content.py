@@ -2,11 +2,12 @@
 contents, and JSON-LD. The HTML was sanitised when saved; nothing here adds markup
 from outside it."""
 
+import html
 import json
 import re
 from dataclasses import dataclass
 
-from django.utils.html import strip_tags
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
@@ -38,6 +39,46 @@ def with_heading_ids(body: str) -> tuple[SafeString, list[Heading]]:
 
     html = _H2.sub(anchor, body)
     return mark_safe(html), headings  # sanitised on save; the ids are slugs
+
+
+_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_SRC = re.compile(r'\bsrc="([^"]*)"')
+
+
+def with_pictures(body: str, pictures) -> SafeString:
+    """Each <img> in the body becomes its ArticleImage, described and credited, with
+    resized copies in srcset. An <img> that is not one of this article's pictures
+    is dropped: the page shows only what an editor uploaded for it."""
+    by_url = {picture.image.url: picture for picture in pictures}
+
+    def replace(match: re.Match) -> str:
+        src = _SRC.search(match.group(0))
+        picture = by_url.get(html.unescape(src.group(1))) if src else None
+        if picture is None:
+            return ""
+        sizes = "(min-width: 44rem) 42rem, 100vw"
+        if picture.renditions:
+            first = picture.renditions[0]
+            srcset = ", ".join(f"{r['url']} {r['width']}w" for r in picture.renditions)
+            tag = format_html(
+                '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"'
+                ' loading="lazy" decoding="async" class="body-picture">',
+                first["url"], srcset, sizes, first["width"], first["height"],
+                picture.alt,
+            )  # fmt: skip
+        else:
+            tag = format_html(
+                '<img src="{}" alt="{}" loading="lazy" class="body-picture">',
+                picture.image.url,
+                picture.alt,
+            )
+        if picture.credit:
+            tag += format_html(
+                '<small class="d-block text-body-secondary">{}</small>', picture.credit
+            )
+        return tag
+
+    return mark_safe(_IMG.sub(replace, body))  # sanitised on save; tags built above
 
 
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}

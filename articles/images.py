@@ -46,7 +46,7 @@ def validate_hero_image(upload) -> None:
         )
 
 
-def _renditions_of(name: str, owner: int) -> list[dict]:
+def _renditions_of(name: str, owner: int | str) -> list[dict]:
     digest = hashlib.sha256(name.encode()).hexdigest()[:12]
     made = []
     with default_storage.open(name) as source, Image.open(source) as original:
@@ -81,4 +81,17 @@ def article_make_renditions(*, article_id: int) -> list[dict]:
     Article.objects.filter(pk=article_id, hero_image=name).update(
         hero_renditions=renditions
     )
+    return renditions
+
+
+def article_image_make_renditions(*, image_id: int) -> list[dict]:
+    """The same for a picture inside an article's body."""
+    from .models import ArticleImage
+
+    picture = ArticleImage.objects.filter(pk=image_id).only("image").first()
+    if picture is None:
+        return []
+    name = picture.image.name
+    renditions = _renditions_of(name, f"body-{image_id}")
+    ArticleImage.objects.filter(pk=image_id, image=name).update(renditions=renditions)
     return renditions

@@ -275,3 +275,30 @@ class Article(models.Model):
         if not self.reference_list:
             missing.append("references")
         return missing
+
+
+class ArticleImage(models.Model):
+    """A picture to use inside an article's body: uploaded here, then placed with the
+    editor's picture button using its address."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="images"
+    )
+    image = models.ImageField(
+        upload_to="articles/originals/%Y/%m/",
+        validators=[validate_hero_image],
+        help_text="JPEG, PNG or WebP, up to 5 MB.",
+    )
+    alt = models.CharField(
+        "description",
+        max_length=250,
+        help_text="What the picture shows, for people who cannot see it.",
+    )
+    credit = models.CharField(max_length=200, blank=True)
+    renditions = models.JSONField(default=list, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.alt

@@ -87,15 +87,20 @@ def _send_reminder(article: Article, editors: list[str]) -> int:
     return 1
 
 
-def article_renditions_queue(*, article_id: int) -> None:
-    """Ask the worker to resize the article's picture once this save commits. If the
-    broker is down the page shows the original until the next save."""
-    from .tasks import article_make_renditions
+def article_renditions_queue(
+    *, article_id: int | None = None, image_id: int | None = None
+) -> None:
+    """Ask the worker to resize an article's picture (or a picture in its body) once
+    this save commits. If the broker is down the page shows the original."""
+    from .tasks import article_image_make_renditions, article_make_renditions
 
     def send() -> None:
         try:
-            article_make_renditions.delay(article_id)
+            if article_id is not None:
+                article_make_renditions.delay(article_id)
+            if image_id is not None:
+                article_image_make_renditions.delay(image_id)
         except Exception:  # noqa: BLE001 - the page still works with the original
-            logger.warning("Could not queue renditions for article %s.", article_id)
+            logger.warning("Could not queue resized copies of a picture.")
 
     transaction.on_commit(send)

@@ -21,3 +21,8 @@ def articles_remind_reviews() -> None:
 @shared_task(**_RETRY)
 def article_make_renditions(article_id: int) -> None:
     images.article_make_renditions(article_id=article_id)
+
+
+@shared_task(**_RETRY)
+def article_image_make_renditions(image_id: int) -> None:
+    images.article_image_make_renditions(image_id=image_id)

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition, require_GET
 
-from .content import TOC_MIN_HEADINGS, json_ld, with_heading_ids
+from .content import TOC_MIN_HEADINGS, json_ld, with_heading_ids, with_pictures
 from .models import Article, ReviewerBio, Topic
 from .search import articles_search
 
@@ -65,6 +65,7 @@ def _article(slug: str, queryset: QuerySet) -> Article:
     return get_object_or_404(
         queryset.select_related("reviewer", "replaced_by").prefetch_related(
             "topics",
+            "images",
             Prefetch("related", queryset=_cards(Article.objects.published())),
         ),
         slug=slug,
@@ -132,7 +133,7 @@ def _related(article: Article) -> list[Article]:
 
 
 def _render_article(request, article: Article, *, preview: bool = False):
-    body, headings = with_heading_ids(article.body)
+    body, headings = with_heading_ids(with_pictures(article.body, article.images.all()))
     url = settings.SITE_URL.rstrip("/") + article.get_absolute_url()
     structured = {
         "@context": "https://schema.org",

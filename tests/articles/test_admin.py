@@ -46,6 +46,11 @@ def _form(**changes) -> dict:
         "references": "",
         "seo_title": "",
         "seo_description": "",
+        # the body pictures' inline, empty
+        "images-TOTAL_FORMS": "0",
+        "images-INITIAL_FORMS": "0",
+        "images-MIN_NUM_FORMS": "0",
+        "images-MAX_NUM_FORMS": "1000",
     } | changes
 
 
