@@ -62,8 +62,10 @@ class ArticleImageInline(admin.TabularInline):
     fields = ["image", "alt", "credit", "address"]
     readonly_fields = ["address"]
     verbose_name = "picture for the body"
-    verbose_name_plural = "pictures for the body (upload, then paste the address"
-    " into the editor's picture button)"
+    verbose_name_plural = (
+        "pictures for the body: upload one, save, then paste its address into the"
+        " editor's picture button"
+    )
 
     @admin.display(description="Address to paste")
     def address(self, obj: ArticleImage) -> str:
