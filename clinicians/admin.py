@@ -394,12 +394,14 @@ class CallbackAdmin(admin.ModelAdmin):
             if request.method != "POST":
                 return redirect("admin:clinicians_callback_change", pk)
             callback = get_object_or_404(Callback, pk=pk)
-            allowed = (
-                request.user.has_perm("clinicians.reassign_callback")
-                if name == "reassign"
-                else self.may_act(request, callback)
-                or (name == "claim" and hasattr(request.user, "clinician"))
-            )
+            if name == "reassign":
+                allowed = request.user.has_perm("clinicians.reassign_callback")
+            else:
+                # Claiming too needs the callback to be open to this user: their own,
+                # unassigned, or (for a lead) anyone's.
+                allowed = self.may_act(request, callback) and (
+                    name != "claim" or hasattr(request.user, "clinician")
+                )
             if not allowed:
                 raise PermissionDenied
             try:

@@ -139,9 +139,14 @@ def test_the_assignee_opens_the_details_and_the_opening_is_recorded(client):
 
 def test_a_clinician_cannot_open_a_colleagues_callback_even_through_history(client):
     _staff(client, CLINICIAN)
-    theirs = CallbackFactory(assigned_to=ClinicianFactory())
+    colleague = ClinicianFactory()
+    theirs = CallbackFactory(assigned_to=colleague)
 
     assert client.get(_page(theirs)).status_code == 403
+    # Nor take it over to read it: claiming needs it unassigned (or a lead).
+    assert client.post(f"{QUEUE}{theirs.pk}/claim/").status_code == 403
+    theirs.refresh_from_db()
+    assert theirs.assigned_to == colleague
     assert client.get(f"{QUEUE}{theirs.pk}/history/").status_code == 403
     assert client.post(f"{QUEUE}{theirs.pk}/attempt/", {}).status_code == 403
     assert not AuditEvent.objects.exists()
