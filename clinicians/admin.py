@@ -56,7 +56,6 @@ class ClinicianAdmin(admin.ModelAdmin):
                     "max_open_callbacks", "registration", "is_active"]  # fmt: skip
     list_filter = ["is_active"]
     search_fields = ["display_name"]
-    autocomplete_fields = ["user"]
     filter_horizontal = ["specialisms"]
     inlines = [ShiftInline, DutyChangeInline]
 

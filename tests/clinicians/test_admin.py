@@ -309,3 +309,30 @@ def test_a_lead_sees_the_access_log_in_the_admin(client):
     text = client.get("/admin/enquiries/auditevent/").text
 
     assert callback.enquiry.reference in text
+
+
+def test_a_lead_adds_a_clinician_to_the_rota(client):
+    from clinicians.models import Clinician, Shift
+    from tests.clinicians.factories import UserFactory
+
+    _staff(client, LEAD)
+    newcomer = UserFactory(username="new-nurse")
+
+    response = client.post(
+        "/admin/clinicians/clinician/add/",
+        {
+            "user": newcomer.pk, "display_name": "New Nurse",
+            "registration_body": "NMC", "registration_number": "00A0000A",
+            "max_open_callbacks": "8", "is_active": "on",
+            "shifts-TOTAL_FORMS": "1", "shifts-INITIAL_FORMS": "0",
+            "shifts-MIN_NUM_FORMS": "0", "shifts-MAX_NUM_FORMS": "1000",
+            "shifts-0-weekday": "0", "shifts-0-starts": "09:00",
+            "shifts-0-ends": "17:00",
+            "duty_changes-TOTAL_FORMS": "0", "duty_changes-INITIAL_FORMS": "0",
+            "duty_changes-MIN_NUM_FORMS": "0", "duty_changes-MAX_NUM_FORMS": "1000",
+        },
+    )  # fmt: skip
+
+    assert response.status_code == 302
+    clinician = Clinician.objects.get(user=newcomer)
+    assert Shift.objects.get(clinician=clinician).weekday == 0
