@@ -318,6 +318,8 @@ def test_a_lead_adds_a_clinician_to_the_rota(client):
     _staff(client, LEAD)
     newcomer = UserFactory(username="new-nurse")
 
+    form = client.get("/admin/clinicians/clinician/add/").text
+    assert f'<option value="{newcomer.pk}">new-nurse</option>' in form  # choosable
     response = client.post(
         "/admin/clinicians/clinician/add/",
         {
