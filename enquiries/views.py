@@ -44,11 +44,14 @@ def enquiry_create(request: HttpRequest) -> HttpResponse:
     if form.is_under_18():
         return render(request, "enquiries/under_18.html")
     if request.method == "POST" and form.is_valid():
-        if form.looks_automated() or _over_the_limit(request):
+        if form.looks_automated():
             return render(request, "enquiries/enquiry_blocked.html", status=429)
         if form.needs_crisis_card():
             form.acknowledge_crisis()  # shown once; the next send goes through
             return _form_page(request, form, crisis_first=True)
+        # Counted only for a real send: the emergency card's extra step is free.
+        if _over_the_limit(request):
+            return render(request, "enquiries/enquiry_blocked.html", status=429)
         data = form.cleaned_data
         submission = enquiry_submit(
             answers=Answers.from_form(form),

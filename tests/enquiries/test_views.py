@@ -373,6 +373,16 @@ def test_too_many_sends_from_one_address_are_turned_away(client, settings):
     assert other.post("/get-help/", form_data()).status_code == 302
 
 
+def test_the_emergency_card_step_does_not_count_towards_the_limit(client, settings):
+    settings.ENQUIRY_RATE_LIMIT = "1/h"
+
+    card = _post(client, danger=Danger.SUICIDE)
+    sent = client.post("/get-help/", card.context["form"].data)
+
+    assert sent.status_code == 302
+    assert Enquiry.objects.count() == 1
+
+
 def test_an_enquiry_is_kept_when_the_broker_is_down(
     client, caplog, django_capture_on_commit_callbacks, unreachable_broker
 ):
