@@ -77,6 +77,12 @@ def _form_page(request: HttpRequest, form: EnquiryForm, *, crisis_first=False):
     return render(request, "enquiries/enquiry_form.html", context)
 
 
+def _withdrawal_url(token: str) -> str:
+    # From SITE_URL, not the request's Host header: this link may be emailed.
+    path = reverse("enquiries:enquiry_withdraw", args=[token])
+    return settings.SITE_URL.rstrip("/") + path
+
+
 @never_cache
 def enquiry_thanks(request: HttpRequest) -> HttpResponse:
     thanks = request.session.get(_SESSION_THANKS)
@@ -88,13 +94,7 @@ def enquiry_thanks(request: HttpRequest) -> HttpResponse:
     # The private link is shown once: it leaves the session as it is shown.
     withdrawal_token = thanks.pop("withdrawal_token", None)
     request.session[_SESSION_THANKS] = thanks
-    withdrawal_url = (
-        request.build_absolute_uri(
-            reverse("enquiries:enquiry_withdraw", args=[withdrawal_token])
-        )
-        if withdrawal_token
-        else None
-    )
+    withdrawal_url = _withdrawal_url(withdrawal_token) if withdrawal_token else None
     slot = next_call_slot(
         after=timezone.now(),
         windows=enquiry.get_call_windows(),
@@ -121,9 +121,7 @@ def withdrawal_link_emailed(request: HttpRequest) -> HttpResponse:
         request, group="enquiries.email-link", key="ip", rate="5/h", increment=True
     ):
         return render(request, "enquiries/enquiry_blocked.html", status=429)
-    link = request.build_absolute_uri(
-        reverse("enquiries:enquiry_withdraw", args=[token])
-    )
+    link = _withdrawal_url(token)
     try:
         sent = withdrawal_link_email(token=token, link=link)
     except OSError:  # the mail server did not answer: show the link again instead
