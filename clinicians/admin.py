@@ -142,28 +142,29 @@ class QueueFilter(admin.SimpleListFilter):
         return open_
 
 
-class EventInline(admin.TabularInline):
+class RecordInline(admin.TabularInline):
+    """A record kept by the services: shown on the callback's page, never edited."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class EventInline(RecordInline):
     model = CallbackEvent
     fields = ["at", "by", "from_status", "to_status", "assigned_to", "detail"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name_plural = "history"
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
-
-class AttemptInline(admin.TabularInline):
+class AttemptInline(RecordInline):
     model = ContactAttempt
     fields = ["at", "by", "channel", "result", "message_left", "note"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name_plural = "contact attempts"
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 def _labels(values, choices) -> str:
