@@ -32,7 +32,7 @@ from .models import (
     Status,
     Urgency,
 )
-from .selectors import SUBSTANCE_TOPICS, clinician_next_available, is_on_duty
+from .selectors import SUBSTANCE_TOPICS, clinician_next_available, clinicians_on_duty
 from .staff_groups import LEAD
 from .urgency import urgency_for
 
@@ -517,6 +517,7 @@ def callbacks_escalate() -> int:
     """Tell the leads, once, about each open callback that is past its due time."""
     now = timezone.now()
     overdue = Callback.objects.open().filter(due_at__lt=now, escalated_at__isnull=True)
+    leads = _lead_emails()
     escalated = 0
     for callback_id in overdue.values_list("pk", flat=True):
         with transaction.atomic():  # a failed send un-claims, so the retry sends
@@ -525,7 +526,6 @@ def callbacks_escalate() -> int:
             callback = Callback.objects.select_related("enquiry", "assigned_to").get(
                 pk=callback_id
             )
-            leads = _lead_emails()
             if leads:
                 holder = callback.assigned_to or "nobody"
                 send_mail(
@@ -548,12 +548,13 @@ def callbacks_reassign_off_duty() -> int:
     whose assignee has gone off duty before reaching the person. Safe to rerun."""
     now = timezone.now()
     moved = 0
+    # One query for who is on duty, then only the callbacks that need a new holder:
+    # this runs every minute over the whole queue.
+    on_duty = clinicians_on_duty(at=now).values("pk")
     candidates = Callback.objects.filter(
         status__in=[Status.NEW, Status.ASSIGNED, Status.ATTEMPTED]
-    ).select_related("assigned_to")
+    ).exclude(assigned_to__in=on_duty)
     for callback in candidates:
-        if callback.assigned_to and is_on_duty(callback.assigned_to, at=now):
-            continue
         with transaction.atomic():
             locked = _locked(callback)
             if locked.assigned_to_id != callback.assigned_to_id:

@@ -102,3 +102,13 @@ def test_a_waiting_callback_is_assigned_when_someone_comes_on_duty():
 
     callback.refresh_from_db()
     assert (callback.assigned_to, callback.status) == (clinician, "assigned")
+
+
+def test_the_reassignment_round_costs_one_query_when_nothing_needs_moving(
+    django_assert_num_queries,
+):
+    for _ in range(3):
+        CallbackFactory.create_batch(3, assigned_to=ClinicianFactory())
+
+    with django_assert_num_queries(1):
+        assert services.callbacks_reassign_off_duty() == 0
