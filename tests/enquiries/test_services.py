@@ -2,7 +2,6 @@ import uuid
 from unittest import mock
 
 import pytest
-from cryptography.fernet import Fernet, MultiFernet
 from django.core.exceptions import ValidationError
 from django.db import connection
 
@@ -11,12 +10,7 @@ from clinicians.tasks import callback_open
 from enquiries import consent
 from enquiries.models import Enquiry
 from enquiries.references import ALPHABET, PREFIX
-from enquiries.services import (
-    Answers,
-    UndecryptableEnquiry,
-    enquiries_reencrypt,
-    enquiry_submit,
-)
+from enquiries.services import Answers, enquiry_submit
 from tests.enquiries.factories import EMAIL, PHONE
 
 pytestmark = pytest.mark.django_db
@@ -161,34 +155,3 @@ def test_what_the_person_told_us_is_encrypted_at_rest():
     for column in ("name", "phone", "message", "area", "relationship", "substances",
                    "danger", "they_know"):  # fmt: skip
         assert raw[column].startswith("gAAAAA"), column  # a Fernet token
-
-
-def test_reencrypt_moves_every_enquiry_to_the_newest_key(monkeypatch):
-    from encrypted_model_fields import fields
-
-    old, new = Fernet(Fernet.generate_key()), Fernet(Fernet.generate_key())
-    monkeypatch.setattr(fields, "CRYPTER", MultiFernet([old]))
-    enquiry = _submit().enquiry
-    monkeypatch.setattr(fields, "CRYPTER", MultiFernet([new, old]))  # rotated
-
-    assert enquiries_reencrypt() == 1
-
-    ciphertext = _raw(enquiry.pk)["phone"]
-    assert new.decrypt(ciphertext.encode()).decode() == PHONE  # the new key alone
-    monkeypatch.setattr(fields, "CRYPTER", MultiFernet([new]))  # old key retired
-    assert Enquiry.objects.get().phone == PHONE
-
-
-def test_reencrypt_stops_rather_than_encrypt_what_it_could_not_decrypt(monkeypatch):
-    from encrypted_model_fields import fields
-
-    old, new = Fernet(Fernet.generate_key()), Fernet(Fernet.generate_key())
-    monkeypatch.setattr(fields, "CRYPTER", MultiFernet([old]))
-    enquiry = _submit().enquiry
-    before = _raw(enquiry.pk)
-    monkeypatch.setattr(fields, "CRYPTER", MultiFernet([new]))  # old key forgotten
-
-    with pytest.raises(UndecryptableEnquiry, match=f"Enquiry {enquiry.pk} cannot"):
-        enquiries_reencrypt()
-
-    assert _raw(enquiry.pk) == before
