@@ -5,9 +5,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
-from .models import CallWindow, ClosedDay, OpeningHours
+from .models import CallWindow, ClosedDay, OpeningHours, Weekday
 
 WINDOW_TIMES = {
     CallWindow.MORNING: (time(9), time(12)),
@@ -68,12 +68,135 @@ def next_call_slot(
     return next(call_slots(after=after, windows=windows, days=days), None)
 
 
+@dataclass(frozen=True)
+class CallPlan:
+    """When a callback's clock starts and when the call is due.
+
+    `starts_at` is the next moment the service can call: the arrival itself when it
+    comes in a safe, open time, else the start of the first such time (opening, or
+    the start of the person's safe window)."""
+
+    arrived_at: datetime
+    starts_at: datetime
+    due_at: datetime
+
+    @property
+    def waits_for_opening(self) -> bool:
+        """Nobody can call yet: it came out of hours, or outside its safe times."""
+        return self.starts_at > self.arrived_at
+
+
+def call_plan(
+    *, after: datetime, minutes: int, windows: list[str], days: list[int]
+) -> CallPlan:
+    """The target of `minutes`, counted from the next moment the service can call
+    and kept inside the safe, open times: due at the target if it falls in one,
+    else at the end of the last safe time that begins before it.
+
+    So a shorter target is never due later than a longer one sent at the same time
+    (an urgent callback never waits behind a routine one), and an enquiry that
+    arrives out of hours is due `minutes` after opening, not at the end of the next
+    open day. With no safe time within HORIZON_DAYS, the target from arrival."""
+    slots = call_slots(after=after, windows=windows, days=days)
+    first = next(slots, None)
+    if first is None:
+        return CallPlan(after, after, after + timedelta(minutes=minutes))
+    starts = max(after, first.start)
+    target = starts + timedelta(minutes=minutes)
+    due = min(first.end, target)
+    for slot in slots:
+        if slot.start >= target:
+            break
+        due = min(slot.end, target)
+    return CallPlan(after, starts, due)
+
+
 def opening_hours_summary() -> list[str]:
     """'Monday 9am to 8pm', a line a weekday the service is open."""
     return [
         f"{row.get_weekday_display()} {_clock(row.opens)} to {_clock(row.closes)}"
         for row in OpeningHours.objects.all()
     ]
+
+
+def _opening_periods(after: datetime) -> Iterator[Slot]:
+    """Each open day's opening hours, in order, from the one `after` falls in (or
+    the next) to the horizon."""
+    # call_slots leaves out a slot that ends within MINIMUM_LEAD of its `after`:
+    # asked from that much earlier, it keeps every period not yet over at `after`.
+    return call_slots(after=after - MINIMUM_LEAD, windows=[], days=[])
+
+
+def open_period(at: datetime) -> Slot | None:
+    """The opening hours `at` falls inside (start included, end not), or None when
+    the service is closed then: out of hours, a weekday it never opens, a closed day."""
+    period = next(_opening_periods(at), None)
+    return period if period is not None and period.start <= at else None
+
+
+def is_open(at: datetime) -> bool:
+    """Whether `at` is inside opening hours on a day the service is not closed."""
+    return open_period(at) is not None
+
+
+def next_opening(after: datetime) -> datetime | None:
+    """The next moment the service opens, at or after `after`, skipping closed days;
+    None when it does not open within HORIZON_DAYS. While it is open this is the
+    next day's opening, not the one already passed."""
+    return next((p.start for p in _opening_periods(after) if p.start >= after), None)
+
+
+def opening_hours_in_words() -> str:
+    """'We are open Monday to Friday 9am to 8pm and Saturday 10am to 4pm. We are
+    closed on Sundays and bank holidays.' Days in a row with the same hours are
+    said once. '' when no opening hours are set."""
+    runs: list[list[OpeningHours]] = []
+    for row in OpeningHours.objects.all():
+        last = runs[-1][-1] if runs else None
+        if (
+            last is not None
+            and row.weekday == last.weekday + 1
+            and (row.opens, row.closes) == (last.opens, last.closes)
+        ):
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    if not runs:
+        return ""
+    open_days = [
+        _days(run[0], run[-1]) + f" {_clock(run[0].opens)} to {_clock(run[0].closes)}"
+        for run in runs
+    ]
+    open_weekdays = {row.weekday for run in runs for row in run}
+    closed = [f"{day.label}s" for day in Weekday if day not in open_weekdays]
+    return (
+        f"We are open {_and(open_days)}."
+        f" We are closed on {_and([*closed, 'bank holidays'])}."
+    )
+
+
+def clock_in_words(at: datetime) -> str:
+    """'9am', '5:30pm': the local time of day of `at`."""
+    return _clock(timezone.localtime(at).time())
+
+
+def when_in_words(at: datetime, *, now: datetime) -> str:
+    """'9am today' when `at` is on the same local day as `now`, else '9am on
+    Thursday 3 December' (never 'tomorrow', which is unclear just after midnight)."""
+    local = timezone.localtime(at)
+    if local.date() == timezone.localtime(now).date():
+        return f"{clock_in_words(at)} today"
+    return f"{clock_in_words(at)} on {dateformat.format(local, 'l j F')}"
+
+
+def _days(first: OpeningHours, last: OpeningHours) -> str:
+    if first.weekday == last.weekday:
+        return first.get_weekday_display()
+    return f"{first.get_weekday_display()} to {last.get_weekday_display()}"
+
+
+def _and(items: list[str]) -> str:
+    return " and ".join(filter(None, [", ".join(items[:-1]), items[-1]]))
 
 
 def _at(day: date, moment: time) -> datetime:

@@ -397,6 +397,8 @@ class EnquiryForm(forms.Form):
                 "area",
             ),
             Fieldset("Your agreement", "consent"),
+            # The service's hours, and whether anyone can call today, before the send.
+            HTML('{% include "enquiries/includes/when_we_call.html" %}'),
             Div(Field("website"), css_class="form-trap", aria_hidden="true"),
             "submission_token",
             "started",

@@ -1,3 +1,5 @@
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,7 +11,16 @@ from django_ratelimit.core import is_ratelimited
 
 from articles.models import Topic
 
-from .availability import next_call_slot
+from .availability import (
+    call_plan,
+    clock_in_words,
+    next_call_slot,
+    next_opening,
+    open_period,
+    opening_hours_in_words,
+    when_in_words,
+)
+from .danger import reports_danger
 from .forms import EnquiryForm
 from .models import ContactMethod, Enquiry, PrivacyNotice
 from .services import (
@@ -73,8 +84,81 @@ def _form_page(request: HttpRequest, form: EnquiryForm, *, crisis_first=False):
         "form": form,
         "target_hours": settings.CALLBACK_TARGET_HOURS,
         "crisis_first": crisis_first,
+        "service": _service_at(timezone.now()),
     }
     return render(request, "enquiries/enquiry_form.html", context)
+
+
+def _service_at(at: datetime) -> dict:
+    """Whether someone could be called at `at`, in words for the pages.
+
+    `state` is "open", "closing" (open, but too near closing time for a call) or
+    "closed"; `closes` is today's closing time while open, `opens` the next opening
+    otherwise ('' when none is within the horizon); `hours` the week's hours."""
+    period = open_period(at)
+    urgent = settings.CALLBACK_TARGET_MINUTES["urgent"]
+    if period is None:
+        state = "closed"
+    elif call_plan(after=at, minutes=urgent, windows=[], days=[]).waits_for_opening:
+        state = "closing"
+    else:
+        state = "open"
+    opens = next_opening(at) if state != "open" else None
+    return {
+        "state": state,
+        "closes": clock_in_words(period.end) if period else "",
+        "opens": when_in_words(opens, now=at) if opens else "",
+        "hours": opening_hours_in_words(),
+    }
+
+
+def _duration_in_words(minutes: int) -> str:
+    """'1 hour', '2 hours', '45 minutes', '1 hour 30 minutes'."""
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
+    if minutes or not hours:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    return " ".join(parts)
+
+
+def _urgent_call(enquiry: Enquiry, *, now: datetime) -> dict:
+    """When we can call someone who may be in danger, in words for the thank-you
+    page: `call_plan` with the urgent target, from when they sent the request.
+
+    `waiting` says why nobody can call yet: "closed", "closing" (too near closing
+    time), "safe_time" (we are open, but it is not a time they said is safe), or ""
+    when we can call now. Then `opens` is when we open and `starts` when the first
+    safe time starts, if that is later. `within` is the target in words when it can
+    be kept in full, else `due` is the time we aim to call by. `known` is False when
+    there is no safe, open time within the horizon."""
+    minutes = settings.CALLBACK_TARGET_MINUTES["urgent"]
+    windows, days = enquiry.get_call_windows(), enquiry.get_call_days()
+    arrived = enquiry.created_at
+    plan = call_plan(after=arrived, minutes=minutes, windows=windows, days=days)
+    call = {
+        "known": next_call_slot(after=arrived, windows=windows, days=days) is not None,
+        "waiting": "",
+        "within": "",
+        "due": when_in_words(plan.due_at, now=now),
+    }
+    # Looked at again once the wait is over, the page no longer says "closed now".
+    if plan.waits_for_opening and now < plan.starts_at:
+        service = _service_at(arrived)
+        # We are open: it is the time they told us is safe that has not begun.
+        open_ = service["state"] == "open"
+        opens = None if open_ else next_opening(arrived)
+        call["waiting"] = "safe_time" if open_ else service["state"]
+        call["closes"] = service["closes"]
+        call["opens"] = when_in_words(opens, now=now) if opens else ""
+        if plan.starts_at != opens:
+            call["starts"] = when_in_words(plan.starts_at, now=now)
+        if timezone.localdate(plan.due_at) == timezone.localdate(plan.starts_at):
+            call["due"] = clock_in_words(plan.due_at)
+    elif not plan.waits_for_opening and plan.due_at == arrived + timedelta(
+        minutes=minutes
+    ):
+        call["within"] = _duration_in_words(minutes)
+    return call
 
 
 def _withdrawal_url(token: str) -> str:
@@ -95,13 +179,21 @@ def enquiry_thanks(request: HttpRequest) -> HttpResponse:
     withdrawal_token = thanks.pop("withdrawal_token", None)
     request.session[_SESSION_THANKS] = thanks
     withdrawal_url = _withdrawal_url(withdrawal_token) if withdrawal_token else None
-    slot = next_call_slot(
-        after=timezone.now(),
-        windows=enquiry.get_call_windows(),
-        days=enquiry.get_call_days(),
+    now = timezone.now()
+    in_danger = reports_danger(enquiry)
+    slot = (
+        None
+        if in_danger
+        else next_call_slot(
+            after=now,
+            windows=enquiry.get_call_windows(),
+            days=enquiry.get_call_days(),
+        )
     )
     context = {
         "enquiry": enquiry,
+        "in_danger": in_danger,
+        "urgent": _urgent_call(enquiry, now=now) if in_danger else None,
         "slot": slot,
         "by_phone": enquiry.contact_method != ContactMethod.EMAIL,
         "withdrawal_url": withdrawal_url,

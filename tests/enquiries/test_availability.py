@@ -1,15 +1,27 @@
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
 
-from enquiries.availability import next_call_slot
-from enquiries.models import ClosedDay
+from enquiries.availability import (
+    HORIZON_DAYS,
+    clock_in_words,
+    is_open,
+    next_call_slot,
+    next_opening,
+    open_period,
+    opening_hours_in_words,
+    when_in_words,
+)
+from enquiries.models import ClosedDay, OpeningHours
 
 pytestmark = pytest.mark.django_db
 
 # Opening hours from the migration: Monday to Friday 9am-8pm, Saturday 10am-4pm.
 WEDNESDAY = date(2026, 12, 2)
+THURSDAY, SATURDAY, SUNDAY = date(2026, 12, 3), date(2026, 12, 5), date(2026, 12, 6)
+MONDAY = date(2026, 12, 7)
+CHRISTMAS_EVE, CHRISTMAS_DAY = date(2026, 12, 24), date(2026, 12, 25)  # Thu, Fri
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -57,3 +69,97 @@ def test_christmas_from_the_migration_is_closed():
 
 def test_a_window_the_service_is_never_open_has_no_slot():
     assert _slot(_at(WEDNESDAY, 10), windows=["evening"], days=[5, 6]) is None
+
+
+# --- open now, and when we next open ---
+
+
+@pytest.mark.parametrize(
+    ("moment", "open_"),
+    [
+        (_at(WEDNESDAY, 8, 59), False),
+        (_at(WEDNESDAY, 9), True),  # opening time is open
+        (_at(WEDNESDAY, 19, 59), True),  # open, even if too late for a call
+        (_at(WEDNESDAY, 20), False),  # closing time is closed
+        (_at(SATURDAY, 10), True),
+        (_at(SATURDAY, 16), False),
+        (_at(SUNDAY, 12), False),
+        (_at(CHRISTMAS_DAY, 12), False),  # a bank holiday from the migration
+    ],
+)
+def test_is_open_inside_opening_hours_on_a_day_that_is_not_closed(moment, open_):
+    assert is_open(moment) is open_
+
+
+def test_a_closed_day_added_in_the_admin_is_not_open():
+    ClosedDay.objects.create(date=WEDNESDAY, name="Staff training")
+
+    assert not is_open(_at(WEDNESDAY, 12))
+    assert next_opening(_at(WEDNESDAY, 8)) == _at(THURSDAY, 9)
+
+
+def test_the_open_period_is_todays_opening_hours():
+    period = open_period(_at(SATURDAY, 11))
+
+    assert (period.start, period.end) == (_at(SATURDAY, 10), _at(SATURDAY, 16))
+    assert open_period(_at(SATURDAY, 17)) is None
+
+
+@pytest.mark.parametrize(
+    ("after", "opens"),
+    [
+        (_at(WEDNESDAY, 7), _at(WEDNESDAY, 9)),
+        (_at(WEDNESDAY, 9), _at(WEDNESDAY, 9)),
+        (_at(WEDNESDAY, 10), _at(THURSDAY, 9)),  # open now: the next opening
+        (_at(WEDNESDAY, 21), _at(THURSDAY, 9)),
+        (_at(SATURDAY, 9), _at(SATURDAY, 10)),  # Saturday opens later
+        (_at(SATURDAY, 17), _at(MONDAY, 9)),  # over Sunday
+        (_at(SUNDAY, 23, 59), _at(MONDAY, 9)),
+        (_at(CHRISTMAS_EVE, 21), _at(date(2026, 12, 26), 10)),  # over Christmas Day
+        # Over Sunday and the Boxing Day bank holiday, moved to Monday.
+        (_at(date(2026, 12, 26), 17), _at(date(2026, 12, 29), 9)),
+    ],
+)
+def test_next_opening_skips_closed_days(after, opens):
+    assert next_opening(after) == opens
+
+
+def test_next_opening_is_none_when_we_do_not_open_within_the_horizon():
+    for offset in range(HORIZON_DAYS + 1):
+        ClosedDay.objects.get_or_create(
+            date=THURSDAY + timedelta(days=offset), defaults={"name": "Closed"}
+        )
+
+    assert next_opening(_at(WEDNESDAY, 21)) is None
+
+
+# --- in words ---
+
+
+def test_the_opening_hours_in_words_say_each_run_of_days_once():
+    assert opening_hours_in_words() == (
+        "We are open Monday to Friday 9am to 8pm and Saturday 10am to 4pm."
+        " We are closed on Sundays and bank holidays."
+    )
+
+
+def test_the_opening_hours_in_words_follow_the_admin():
+    OpeningHours.objects.filter(weekday=2).update(closes=time(17, 30))
+    OpeningHours.objects.filter(weekday=5).delete()
+
+    assert opening_hours_in_words() == (
+        "We are open Monday to Tuesday 9am to 8pm, Wednesday 9am to 5:30pm and"
+        " Thursday to Friday 9am to 8pm. We are closed on Saturdays, Sundays and"
+        " bank holidays."
+    )
+    OpeningHours.objects.all().delete()
+    assert opening_hours_in_words() == ""
+
+
+def test_times_in_words_say_today_or_the_day_and_date():
+    now = _at(WEDNESDAY, 21)
+
+    assert clock_in_words(_at(WEDNESDAY, 17, 30)) == "5:30pm"
+    assert when_in_words(_at(WEDNESDAY, 9), now=now) == "9am today"
+    assert when_in_words(_at(THURSDAY, 9), now=now) == "9am on Thursday 3 December"
+    assert when_in_words(_at(MONDAY, 12), now=now) == "12pm on Monday 7 December"

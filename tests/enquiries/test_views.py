@@ -1,8 +1,11 @@
 import re
 import time
+from datetime import date, datetime
+from datetime import time as clock_time
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from clinicians.models import Callback
 from enquiries import consent
@@ -16,6 +19,41 @@ pytestmark = pytest.mark.django_db
 
 def _post(client, **changes):
     return client.post("/get-help/", form_data(**changes))
+
+
+# Opening hours from the migration: Monday to Friday 9am-8pm, Saturday 10am-4pm.
+WEDNESDAY, SATURDAY = date(2026, 12, 2), date(2026, 12, 5)
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return timezone.make_aware(datetime.combine(day, clock_time(hour, minute)))
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Set the time everything sees (the enquiry's created_at, the pages' now)."""
+
+    def set_to(moment: datetime) -> None:
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    return set_to
+
+
+def _main(html: str) -> str:
+    """The page's own content: after the crisis banner every page has."""
+    return html[html.index('id="main"') :]
+
+
+def _words(html: str) -> str:
+    """The text a person reads, without tags, one space between words."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split()).replace(" .", ".")
+
+
+def _send_in_danger(client, **changes):
+    """A request from someone in danger who has seen the emergency card."""
+    changes = {"danger": Danger.OVERDOSE, "crisis_acknowledged": "True"} | changes
+    assert _post(client, **changes).status_code == 302
+    return client.get("/get-help/thank-you/").text
 
 
 # --- the empty form ---
@@ -38,6 +76,63 @@ def test_the_form_explains_each_question_and_repeats_the_999_reminder(client):
     assert "Monday 9am to 8pm" in text  # the opening hours, set in the admin
     assert 'href="/privacy/"' in text
     assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_the_form_says_our_hours_and_that_we_are_open_now(client, clock):
+    clock(_at(WEDNESDAY, 10))
+
+    html = client.get("/get-help/").text
+
+    hours = (
+        "We are open Monday to Friday 9am to 8pm and Saturday 10am to 4pm."
+        " We are closed on Sundays and bank holidays."
+    )
+    intro, before_send = html.index('id="opening-hours"'), html.index("when-we-call")
+    assert intro < before_send < html.index('type="submit"')
+    assert _words(html).count(hours) == 2  # in the intro, and just before the send
+    assert "We are open now, until 8pm today." in _words(html)
+    assert "closed now" not in html
+
+
+def test_the_form_says_when_we_are_closed_and_when_we_open(client, clock):
+    clock(_at(WEDNESDAY, 21))
+
+    html = client.get("/get-help/").text
+
+    text = _words(html)
+    assert "We are closed now. We open again at 9am on Thursday 3 December." in text
+    before_send = _words(html[html.index('id="when-we-call"') :])
+    assert before_send.startswith(
+        'id="when-we-call" role="region" aria-labelledby="when-we-call-title">'
+        " When we can call you We are closed now. We open again at 9am on"
+        " Thursday 3 December. Nobody will see your request until we open."
+        " If you need help before then, call 999 in an emergency, NHS 111"
+    )
+    # The emergency card JavaScript reveals says it too.
+    card = _words(html[html.index('id="crisis-card"') :])
+    assert "Nobody will see your request until we open at 9am on Thursday" in card
+
+
+def test_the_emergency_card_before_the_send_says_when_we_are_closed(client, clock):
+    clock(_at(SATURDAY, 17))
+
+    response = _post(client, danger=Danger.SUICIDE)
+
+    card = _words(response.text[response.text.index('id="crisis-first"') :])
+    assert "You told us someone is in immediate danger" in card
+    assert (
+        "We are closed now. Nobody will see your request until we open at"
+        " 9am on Monday 7 December." in card
+    )
+
+
+def test_the_emergency_card_while_open_does_not_say_closed(client, clock):
+    clock(_at(WEDNESDAY, 10))
+
+    response = _post(client, danger=Danger.SUICIDE)
+
+    assert "You told us someone is in immediate danger" in response.text
+    assert "Nobody will see your request" not in response.text
 
 
 def test_consent_starts_unticked_and_the_bot_trap_is_hidden_from_people(client):
@@ -147,6 +242,133 @@ def test_an_under_18_sees_young_peoples_services_and_nothing_is_saved(client):
 
 
 # --- someone in danger ---
+
+
+def test_an_overdose_at_9pm_on_a_wednesday_sees_999_first_then_when_we_open(
+    client, clock
+):
+    clock(_at(WEDNESDAY, 21))
+
+    main = _main(_send_in_danger(client))
+
+    reference = Enquiry.objects.get().reference
+    first_999 = main.index('href="tel:999"')
+    assert first_999 < main.index("<h1") < main.index(reference)
+    assert first_999 < main.index('id="expected-call"') < main.index(reference)
+    assert 'href="tel:111"' in main and 'href="tel:116123"' in main
+    text = _words(main)
+    assert (
+        "We are closed now. Nobody will see your request until we open at"
+        " 9am on Thursday 3 December. We aim to call you by 10am." in text
+    )
+    assert "If things get worse before we call, do not wait for us." in text
+    assert "between 9" not in text  # not the routine slot: that was the old untruth
+
+
+def test_an_overdose_at_5pm_on_a_saturday_is_told_monday_at_9am(client, clock):
+    clock(_at(SATURDAY, 17))
+
+    text = _words(_main(_send_in_danger(client)))
+
+    assert "We are closed now." in text
+    assert "until we open at 9am on Monday 7 December" in text
+    assert "We aim to call you by 10am." in text
+
+
+def test_an_overdose_at_10am_on_a_wednesday_is_told_within_the_hour(client, clock):
+    clock(_at(WEDNESDAY, 10))
+
+    main = _main(_send_in_danger(client))
+
+    assert main.index('href="tel:999"') < main.index(Enquiry.objects.get().reference)
+    text = _words(main)
+    assert "We aim to call you within 1 hour." in text
+    assert "closed now" not in text
+
+
+def test_the_hour_in_words_follows_the_urgent_target(client, clock, settings):
+    settings.CALLBACK_TARGET_MINUTES = settings.CALLBACK_TARGET_MINUTES | {"urgent": 90}
+    clock(_at(WEDNESDAY, 10))
+
+    assert "within 1 hour 30 minutes" in _words(_send_in_danger(client))
+
+
+def test_words_in_the_message_alone_put_the_emergency_numbers_first(client, clock):
+    clock(_at(WEDNESDAY, 21))
+
+    main = _main(
+        _send_in_danger(client, danger=Danger.NONE, message="I think he took an OD")
+    )
+
+    assert main.index('id="crisis-now"') < main.index(Enquiry.objects.get().reference)
+    assert "until we open at 9am on Thursday 3 December" in _words(main)
+
+
+def test_too_near_closing_time_to_call_says_so_and_when_we_open(client, clock):
+    clock(_at(WEDNESDAY, 19, 45))
+
+    text = _words(_main(_send_in_danger(client)))
+
+    assert "We close at 8pm, which is too soon for us to call you today." in text
+    assert "We open again at 9am on Thursday 3 December" in text
+    assert "We aim to call you by 10am." in text
+
+
+def test_outside_the_safe_times_they_chose_says_when_the_safe_time_starts(
+    client, clock
+):
+    clock(_at(WEDNESDAY, 10))
+
+    text = _words(_main(_send_in_danger(client, call_windows=["evening"])))
+
+    assert "You told us it is not safe for us to call yet." in text
+    assert "The first time you told us is safe is 5pm today" in text
+    assert "we aim to call you by 6pm. We will not call you before then." in text
+    assert "closed now" not in text  # we are open: it is their safe time that waits
+
+
+def test_closed_now_and_a_later_safe_time_says_both(client, clock):
+    clock(_at(WEDNESDAY, 21))
+
+    text = _words(_main(_send_in_danger(client, call_windows=["evening"])))
+
+    assert "until we open at 9am on Thursday 3 December" in text
+    assert "safe for us to call is 5pm on Thursday 3 December" in text
+    assert "We aim to call you by 6pm." in text
+
+
+def test_seen_again_after_opening_the_page_no_longer_says_closed(client, clock):
+    clock(_at(date(2026, 12, 3), 9, 20))
+    _send_in_danger(client)
+    Enquiry.objects.update(created_at=_at(WEDNESDAY, 21))  # sent the night before
+
+    text = _words(_main(client.get("/get-help/thank-you/").text))
+
+    assert "closed now" not in text
+    assert "We aim to call you by 10am today." in text
+
+
+def test_someone_in_danger_who_asked_for_an_email_is_told_when_we_email(client, clock):
+    clock(_at(WEDNESDAY, 21))
+
+    text = _words(_main(_send_in_danger(client, contact_method="email", email=EMAIL)))
+
+    assert "When we will email you" in text
+    assert "We aim to email you by 10am." in text
+
+
+def test_a_routine_enquiry_at_night_keeps_the_routine_wording(client, clock):
+    clock(_at(WEDNESDAY, 21))
+    assert _post(client).status_code == 302
+
+    main = _main(client.get("/get-help/thank-you/").text)
+
+    assert 'id="crisis-now"' not in main
+    assert re.search(r"We aim to call you\s+<strong>on Thursday 3 December", main)
+    assert "between 9 a.m. and 8 p.m." in main
+    assert "If things get worse before we call" in main
+    assert "closed now" not in main
+    assert main.index(Enquiry.objects.get().reference) < main.index("tel:999")
 
 
 def test_someone_in_danger_sees_the_emergency_card_before_the_send(client):
