@@ -1,3 +1,5 @@
+from datetime import date, datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -116,11 +118,26 @@ class Outcome(models.TextChoices):
     NOT_WANTED = "not_wanted", "Help not wanted"
     UNABLE_TO_REACH = "unable_to_reach", "Unable to reach"
     WITHDRAWN = "withdrawn", "Withdrawn by the person"
+    ERASED = "erased", "Personal data erased on request"
 
 
 class CallbackQuerySet(models.QuerySet):
     def open(self) -> "CallbackQuerySet":
         return self.exclude(status=Status.CLOSED)
+
+    def overdue(self, *, now: datetime) -> "CallbackQuerySet":
+        """Past the due time and nobody has spoken to the person yet: once they
+        are reached, the target is met, however long the callback stays open."""
+        return self.open().filter(due_at__lt=now, first_contact_at__isnull=True)
+
+    def awaiting_signoff(self) -> "CallbackQuerySet":
+        return self.open().filter(signoff_requested_at__isnull=False)
+
+    def follow_ups_due(self, *, on: date) -> "CallbackQuerySet":
+        """Referred callbacks whose check that the person got there is due."""
+        return self.filter(
+            referral__follow_up_on__lte=on, referral__followed_up_at__isnull=True
+        )
 
 
 class Callback(models.Model):
@@ -151,6 +168,13 @@ class Callback(models.Model):
         max_length=20, choices=Outcome.choices, blank=True, help_text="Set on closing."
     )
     due_at = models.DateTimeField(help_text="Call back by this time.")
+    clock_starts_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the band's target started to count: the enquiry's arrival,"
+        " or the next moment the service could call (opening, or the start of the"
+        " person's safe time).",
+    )
     next_attempt_at = models.DateTimeField(
         null=True, blank=True, help_text="When the next try is planned."
     )
@@ -160,11 +184,17 @@ class Callback(models.Model):
         null=True, blank=True, help_text="When a clinician first spoke to the person."
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    signoff_requested_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="An urgent callback's tries ran out: a lead must sign off before"
+        " it closes as unable to reach.",
+    )
     # Beat's marks: each is set by the one run that acts, so nothing is sent twice.
     assignee_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
-    leads_told_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CallbackQuerySet.as_manager()
 
@@ -175,6 +205,7 @@ class Callback(models.Model):
             ("view_any_callback", "Can open any callback's details"),
             ("reassign_callback", "Can reassign a callback to another clinician"),
             ("view_dashboard", "Can see the lead's dashboard"),
+            ("signoff_callback", "Can sign off closing an urgent callback unreached"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -195,7 +226,14 @@ class Callback(models.Model):
 
 
 class CallbackEvent(models.Model):
-    """Every change of a callback's status or assignee: who, when, from what to what."""
+    """The callback's history: every change of status, assignee or band, every
+    sign-off and follow-up; who, when, from what to what, and why."""
+
+    class Kind(models.TextChoices):
+        STATUS = "status", "Status or assignee"
+        BAND = "band", "Band changed by hand"
+        SIGNOFF = "signoff", "Lead's sign-off"
+        FOLLOW_UP = "follow_up", "Referral follow-up"
 
     callback = models.ForeignKey(
         Callback, on_delete=models.CASCADE, related_name="events"
@@ -209,6 +247,7 @@ class CallbackEvent(models.Model):
         related_name="+",
         help_text="Empty when the system acted.",
     )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STATUS)
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Status.choices)
     assigned_to = models.ForeignKey(
@@ -218,6 +257,12 @@ class CallbackEvent(models.Model):
         max_length=200,
         blank=True,
         help_text="Never personal data: it is not encrypted.",
+    )
+    note = EncryptedTextField(
+        blank=True,
+        max_length=1000,
+        help_text="A clinician's reason, in their words. Encrypted; erased with the"
+        " enquiry.",
     )
 
     class Meta:
@@ -253,6 +298,11 @@ class ContactAttempt(models.Model):
     result = models.CharField(max_length=20, choices=Result.choices)
     message_left = models.BooleanField(
         default=False, help_text="A voicemail or message was left."
+    )
+    counts = models.BooleanField(
+        default=False,
+        help_text="Counted towards closing as unable to reach: a failed try spaced"
+        " from the last counted one (CALLBACK_ATTEMPT_SPACING_MINUTES).",
     )
     note = EncryptedTextField(blank=True, max_length=1000)
 
@@ -359,8 +409,17 @@ class Provider(models.Model):
         return self.name
 
 
+class FollowUpResult(models.TextChoices):
+    STARTED = "started", "They have started treatment"
+    WAITING = "waiting", "They are waiting for a place"
+    NOT_STARTED = "not_started", "They did not go or changed their mind"
+    UNREACHABLE = "unreachable", "We could not reach them"
+
+
 class Referral(models.Model):
     """Where a callback sent the person. No commission is taken, ever."""
+
+    FollowUpResult = FollowUpResult
 
     class Funding(models.TextChoices):
         NHS = "nhs", "NHS"
@@ -382,6 +441,21 @@ class Referral(models.Model):
     referred_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    follow_up_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    followed_up_at = models.DateTimeField(null=True, blank=True)
+    followed_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    follow_up_result = models.CharField(
+        max_length=20, choices=FollowUpResult.choices, blank=True
+    )
+    follow_up_note = EncryptedTextField(
+        blank=True, max_length=1000, help_text="Encrypted; erased with the enquiry."
+    )
 
     class Meta:
         constraints = [
@@ -394,3 +468,34 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"Referral of callback {self.callback_id} to {self.provider}"
+
+
+class LeadNotice(models.Model):
+    """Something a lead must hear about, waiting for the next digest: the leads get
+    one e-mail a round listing every notice that is due, never one per callback."""
+
+    class Kind(models.TextChoices):
+        URGENT = "urgent", "Urgent"
+        WAITING = "waiting", "Waiting: nobody on duty has room"
+        OVERDUE = "overdue", "Overdue"
+        SIGNOFF = "signoff", "Needs a lead's sign-off"
+
+    callback = models.ForeignKey(
+        Callback, on_delete=models.CASCADE, related_name="lead_notices"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    not_before = models.DateTimeField(
+        help_text="Not sent before this: out of hours, the service's next opening."
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    batch = models.UUIDField(
+        null=True, blank=True, help_text="The digest round that claimed it."
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["sent_at", "not_before"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} notice for callback {self.callback_id}"

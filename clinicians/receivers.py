@@ -1,45 +1,43 @@
 """The callbacks side listens to intake; intake never imports this app."""
 
-import logging
-
-from django.db import transaction
-
+from enquiries.models import Enquiry
+from enquiries.presenters import Section
 from enquiries.signals import (
     enquiries_unclosed,
     enquiry_anonymised,
+    enquiry_record_requested,
     enquiry_submitted,
-    enquiry_withdrawn,
 )
+from referral_site.queueing import send_after_commit
 
 from . import services
-from .tasks import callback_open
-
-logger = logging.getLogger(__name__)
+from .models import Callback
+from .record import callback_record, summary
+from .tasks import callback_open as callback_open_task
 
 
 def queue_callback(sender, *, enquiry_id: int, **kwargs) -> None:
-    transaction.on_commit(lambda: _send_callback_open(enquiry_id))
+    # The enquiry is committed first. If the broker cannot be reached, the person
+    # still sees their thank-you page: the sweep opens the callback later.
+    send_after_commit(callback_open_task, enquiry_id)  # the id only: nothing personal
 
 
-def _send_callback_open(enquiry_id: int) -> None:
-    # The enquiry is already committed. If the broker cannot be reached, the person
-    # must still see their thank-you page: the sweep opens the callback later.
-    try:
-        callback_open.delay(enquiry_id)  # the id only: no personal data in the broker
-    except Exception:  # any broker failure is handled the same way
-        logger.warning(
-            "Could not queue the callback for enquiry %s; the sweep will open it.",
-            enquiry_id,
-            exc_info=True,
-        )
+def close_and_erase(
+    sender, *, enquiry_id: int, action: str = "", actor_id: int | None = None, **kwargs
+) -> None:
+    services.callback_close_anonymised(
+        enquiry_id=enquiry_id, action=action, actor_id=actor_id
+    )
 
 
-def close_withdrawn_callback(sender, *, enquiry_id: int, **kwargs) -> None:
-    services.callback_close_withdrawn(enquiry_id=enquiry_id)
-
-
-def erase_notes(sender, *, enquiry_id: int, **kwargs) -> None:
-    services.callback_erase_notes(enquiry_id=enquiry_id)
+def record_sections(sender, *, enquiry: Enquiry, **kwargs) -> list[Section]:
+    """What the callbacks side holds about the person, for their copy of it."""
+    callback = (
+        Callback.objects.select_related("assigned_to").filter(enquiry=enquiry).first()
+    )
+    if callback is None:
+        return []
+    return [summary(callback), *callback_record(callback)]
 
 
 def tell_leads_about_unclosed(sender, *, enquiry_ids: list[int], **kwargs) -> None:
@@ -48,10 +46,12 @@ def tell_leads_about_unclosed(sender, *, enquiry_ids: list[int], **kwargs) -> No
 
 def connect() -> None:
     enquiry_submitted.connect(queue_callback, dispatch_uid="clinicians.queue_callback")
-    enquiry_withdrawn.connect(
-        close_withdrawn_callback, dispatch_uid="clinicians.close_withdrawn_callback"
+    enquiry_anonymised.connect(
+        close_and_erase, dispatch_uid="clinicians.close_and_erase"
     )
-    enquiry_anonymised.connect(erase_notes, dispatch_uid="clinicians.erase_notes")
+    enquiry_record_requested.connect(
+        record_sections, dispatch_uid="clinicians.record_sections"
+    )
     enquiries_unclosed.connect(
         tell_leads_about_unclosed, dispatch_uid="clinicians.tell_leads_about_unclosed"
     )

@@ -137,11 +137,15 @@ def dashboard(*, now: datetime) -> dict:
         .annotate(
             open_count=Count("callbacks", filter=open_),
             overdue_count=Count(
-                "callbacks", filter=open_ & Q(callbacks__due_at__lt=now)
+                "callbacks",
+                filter=open_
+                & Q(
+                    callbacks__due_at__lt=now, callbacks__first_contact_at__isnull=True
+                ),
             ),
         )
         .order_by("-open_count", "display_name"),
-        "overdue": Callback.objects.open().filter(due_at__lt=now).count(),
+        "overdue": Callback.objects.overdue(now=now).count(),
         "unassigned": Callback.objects.open().filter(assigned_to__isnull=True).count(),
         "first_contact": {
             days: time_to_first_contact(since=now - timedelta(days=days))

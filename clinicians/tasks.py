@@ -1,9 +1,12 @@
-"""Celery entry points: each takes ids only, calls one service, is safe to rerun."""
+"""Celery entry points: each takes ids only, calls one service, is safe to rerun.
+
+Services import these tasks at the top (`... as <name>_task`) to queue them; so each
+task body imports its service when it runs, the one deliberate deferral that keeps
+the import graph one-way (HackSoft's styleguide).
+"""
 
 from celery import shared_task
 from django.db import OperationalError
-
-from . import services
 
 _RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5}
 # Mail can fail too (OSError from SMTP): the services un-claim, so a retry sends.
@@ -12,17 +15,16 @@ _RETRY_MAIL = _RETRY | {"autoretry_for": (OperationalError, OSError), "max_retri
 
 @shared_task(**_RETRY)
 def callback_open(enquiry_id: int) -> None:
-    services.callback_open(enquiry_id=enquiry_id)
+    from .services import callback_open
+
+    callback_open(enquiry_id=enquiry_id)
 
 
 @shared_task(**_RETRY_MAIL)
 def callback_notify_assignee(callback_id: int) -> None:
-    services.callback_notify_assignee(callback_id=callback_id)
+    from .services import callback_notify_assignee
 
-
-@shared_task(**_RETRY_MAIL)
-def callback_tell_leads(callback_id: int) -> None:
-    services.callback_tell_leads(callback_id=callback_id)
+    callback_notify_assignee(callback_id=callback_id)
 
 
 # Beat's rounds (see CELERY_BEAT_SCHEDULE): safe on two beats at once.
@@ -30,19 +32,41 @@ def callback_tell_leads(callback_id: int) -> None:
 
 @shared_task(**_RETRY)
 def callbacks_sweep() -> None:
-    services.callbacks_sweep()
+    from .services import callbacks_sweep
+
+    callbacks_sweep()
 
 
 @shared_task(**_RETRY_MAIL)
 def callbacks_remind() -> None:
-    services.callbacks_remind()
+    from .services import callbacks_remind
+
+    callbacks_remind()
+
+
+@shared_task(**_RETRY)
+def callbacks_escalate() -> None:
+    from .services import callbacks_escalate
+
+    callbacks_escalate()
 
 
 @shared_task(**_RETRY_MAIL)
-def callbacks_escalate() -> None:
-    services.callbacks_escalate()
+def leads_digest_send() -> None:
+    from .services import leads_digest_send
+
+    leads_digest_send()
 
 
 @shared_task(**_RETRY)
 def callbacks_reassign_off_duty() -> None:
-    services.callbacks_reassign_off_duty()
+    from .services import callbacks_reassign_off_duty
+
+    callbacks_reassign_off_duty()
+
+
+@shared_task(**_RETRY_MAIL)
+def referrals_remind_follow_up() -> None:
+    from .services import referrals_remind_follow_up
+
+    referrals_remind_follow_up()

@@ -8,13 +8,18 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from . import presenters
 from .models import AuditEvent, ContactMethod, Danger, Enquiry
 from .references import new_reference
-from .signals import enquiry_anonymised, enquiry_submitted, enquiry_withdrawn
+from .signals import (
+    enquiries_unclosed,
+    enquiry_anonymised,
+    enquiry_record_requested,
+    enquiry_submitted,
+)
 
 _REFERENCE_ATTEMPTS = 5
 
@@ -152,7 +157,9 @@ def enquiry_anonymise(
     actor: AbstractBaseUser | None = None,
 ) -> bool:
     """Erase the enquiry's personal data now, keeping only de-identified facts, and
-    tell the callbacks side to erase its notes. Returns False if already anonymised.
+    tell the callbacks side, which closes an open callback (withdrawn, or erased)
+    and erases its notes in the same transaction. Returns False if already
+    anonymised.
 
     `action` is the AuditEvent action recorded: erased, withdrawn or anonymised.
     """
@@ -167,9 +174,12 @@ def enquiry_anonymise(
         enquiry.withdrawn_at = now
     enquiry.save()
     AuditEvent.objects.create(enquiry=enquiry, action=action, actor=actor)
-    enquiry_anonymised.send(sender=Enquiry, enquiry_id=enquiry.pk)
-    if action == AuditEvent.Action.WITHDRAWN:
-        enquiry_withdrawn.send(sender=Enquiry, enquiry_id=enquiry.pk)
+    enquiry_anonymised.send(
+        sender=Enquiry,
+        enquiry_id=enquiry.pk,
+        action=action,
+        actor_id=actor.pk if actor else None,
+    )
     return True
 
 
@@ -216,21 +226,43 @@ def enquiry_record_access(*, enquiry: Enquiry, actor: AbstractBaseUser) -> Audit
     )
 
 
-def enquiry_export(*, enquiry: Enquiry, actor: AbstractBaseUser) -> str:
-    """Everything we hold about one enquiry, as JSON, for a subject access request.
-    Recorded in the audit log."""
-    data = {
-        name: getattr(enquiry, name)
-        for name in [f.name for f in Enquiry._meta.concrete_fields]
-        if name not in {"submission_token", "withdrawal_token_hash"}
-    }
-    data["audit_events"] = list(
-        enquiry.audit_events.values("action", "at").order_by("at")
-    )
+def enquiry_record(*, enquiry: Enquiry) -> list[presenters.Section]:
+    """Everything we hold about the person, in words they can read: their answers,
+    what the callbacks side holds (its receivers of `enquiry_record_requested` add
+    their sections: tries and their notes, the history, the risk panel, the
+    referral), and who opened their details, when. Reads only."""
+    sections = [presenters.answers(enquiry)]
+    for _receiver, answer in enquiry_record_requested.send(
+        sender=Enquiry, enquiry=enquiry
+    ):
+        sections.extend(answer)
+    sections.append(presenters.access_log(enquiry))
+    return sections
+
+
+def enquiry_subject_access(
+    *, enquiry: Enquiry, actor: AbstractBaseUser
+) -> list[presenters.Section]:
+    """The person's copy of their data (a subject access request), for a printable
+    page; the export is recorded in the audit log."""
+    sections = enquiry_record(enquiry=enquiry)
     AuditEvent.objects.create(
         enquiry=enquiry, action=AuditEvent.Action.EXPORTED, actor=actor
     )
-    return json.dumps(data, cls=DjangoJSONEncoder, indent=2)
+    return sections
+
+
+def enquiry_export(*, enquiry: Enquiry, actor: AbstractBaseUser) -> str:
+    """`enquiry_subject_access` as readable JSON: sections of rows, each row a
+    mapping from a plain-English label to words, never internal codes. Audited."""
+    sections = enquiry_subject_access(enquiry=enquiry, actor=actor)
+    document = {
+        "reference": enquiry.reference,
+        "prepared": presenters.moment(timezone.now()),
+        "about": presenters.ABOUT_THIS_COPY,
+        "sections": [section.as_dict() for section in sections],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -246,8 +278,6 @@ def enquiries_purge_expired(*, dry_run: bool = False) -> PurgeReport:
     never closed after ENQUIRY_UNCLOSED_ALERT_DAYS are reported (by id) to whoever
     listens to `enquiries_unclosed`, so that a lead can act. `dry_run` only counts.
     """
-    from .signals import enquiries_unclosed
-
     now = timezone.now()
     expired = Enquiry.objects.active().filter(
         closed_at__lt=now - timedelta(days=settings.ENQUIRY_RETENTION_DAYS)

@@ -8,11 +8,15 @@ from django.dispatch import Signal
 
 # A new enquiry was saved: `enquiry_id`.
 enquiry_submitted = Signal()
-# An enquiry's personal data was erased (withdrawn, erased by staff, or expired):
-# `enquiry_id`. Receivers erase whatever they hold about it.
+# An enquiry's personal data was erased: `enquiry_id`, `action` (the AuditEvent
+# action: "withdrawn" by the person, "erased" by staff, "anonymised" when expired)
+# and `actor_id` (the member of staff, or None). Receivers erase whatever they hold
+# about it and close what is still open.
 enquiry_anonymised = Signal()
-# The person withdrew their enquiry: `enquiry_id`. Its callback should close.
-enquiry_withdrawn = Signal()
+# Everything held about an enquiry was asked for (a subject access request, or the
+# list of what an erasure will remove): `enquiry`. Receivers return a list of
+# `enquiries.presenters.Section`, in words the person can read. Reads only.
+enquiry_record_requested = Signal()
 # The retention sweep found enquiries never closed long after they came in:
 # `enquiry_ids`. A lead should look at them.
 enquiries_unclosed = Signal()

@@ -215,6 +215,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "clinicians.tasks.callbacks_reassign_off_duty",
         "schedule": CALLBACK_BEAT_INTERVAL_SECONDS,
     },
+    # One e-mail a round to the leads, whatever the burst (see services/notify.py).
+    "leads-digest": {
+        "task": "clinicians.tasks.leads_digest_send",
+        "schedule": CALLBACK_BEAT_INTERVAL_SECONDS,
+    },
+    "referrals-remind-follow-up": {
+        "task": "clinicians.tasks.referrals_remind_follow_up",
+        "schedule": crontab(hour=8, minute=30),  # daily, as the day's calls begin
+    },
     "articles-publish-scheduled": {
         "task": "articles.tasks.articles_publish_scheduled",
         "schedule": CALLBACK_BEAT_INTERVAL_SECONDS,
@@ -239,6 +248,13 @@ ENQUIRY_RATE_LIMIT = env("ENQUIRY_RATE_LIMIT", default="5/h")  # per client addr
 # What shows on a phone when a clinician calls, and how many tries before closing.
 CALLER_ID = env("CALLER_ID", default="a withheld number")
 CALLBACK_MAX_ATTEMPTS = env.int("CALLBACK_MAX_ATTEMPTS", default=3)
+# Failed tries count towards closing as unable to reach only when spaced out: this
+# many minutes after the last counted try for these bands; for routine (no number
+# here), in another part of the day (morning, afternoon, evening) or on another day.
+CALLBACK_ATTEMPT_SPACING_MINUTES = {
+    "urgent": env.int("CALLBACK_ATTEMPT_SPACING_URGENT_MINUTES", default=30),
+    "soon": env.int("CALLBACK_ATTEMPT_SPACING_SOON_MINUTES", default=60),
+}
 SITE_NAME = env("SITE_NAME", default="Addictions Advice and Referral")
 # Shown in every footer. A placeholder until the service's registration is confirmed.
 ICO_REGISTRATION = env("ICO_REGISTRATION", default="ZA000000 (placeholder)")

@@ -1,16 +1,17 @@
 """The callback queue in the admin: who sees what, the queue's views, the callback
 page's actions, and the access log."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone
 
-from clinicians.models import Callback, ContactAttempt, Status, Urgency
+from clinicians.models import Callback, ContactAttempt, Referral, Status, Urgency
 from clinicians.staff_groups import CLINICIAN, EDITOR, LEAD
 from enquiries.models import AuditEvent
+from tests.clinicians.conftest import LONDON
 from tests.clinicians.factories import CallbackFactory, ClinicianFactory
 from tests.enquiries.factories import PHONE, EnquiryFactory
 
@@ -338,3 +339,217 @@ def test_a_lead_adds_a_clinician_to_the_rota(client):
     assert response.status_code == 302
     clinician = Clinician.objects.get(user=newcomer)
     assert Shift.objects.get(clinician=clinician).weekday == 0
+
+
+# --- urgency you can see ----------------------------------------------------------
+
+
+def test_the_queue_shows_the_band_by_colour_and_by_icon_and_word(client):
+    me = _staff(client, CLINICIAN)
+    CallbackFactory(assigned_to=me, urgency=Urgency.URGENT)
+
+    text = client.get(QUEUE).text
+
+    assert (
+        '<span class="band band-urgent"><span aria-hidden="true">▲</span> Urgent</span>'
+        in text
+    )
+    assert "clinicians/callbacks.css" in text  # where the colours come from
+
+
+def test_an_unassigned_urgent_callback_is_in_every_clinicians_default_queue(client):
+    me = _staff(client, CLINICIAN)
+    mine = CallbackFactory(assigned_to=me)
+    unheld_urgent = CallbackFactory(urgency=Urgency.URGENT)
+    CallbackFactory()  # unassigned, routine: in "Unassigned", not the default
+    CallbackFactory(assigned_to=ClinicianFactory(), urgency=Urgency.URGENT)  # held
+
+    listed = client.get(QUEUE).context["cl"].result_list
+
+    assert list(listed) == [unheld_urgent, mine]
+
+
+def test_a_leads_default_queue_is_what_needs_a_lead(client):
+    me = _staff(client, LEAD)
+    now = timezone.now()
+    colleague = ClinicianFactory()
+    made = {
+        "mine": CallbackFactory(assigned_to=me),
+        "unassigned": CallbackFactory(),
+        "overdue": CallbackFactory(
+            assigned_to=colleague, due_at=now - timedelta(minutes=5)
+        ),
+        "signoff": CallbackFactory(
+            assigned_to=colleague, urgency=Urgency.URGENT, status=Status.ATTEMPTED,
+            signoff_requested_at=now,
+        ),
+        "in hand": CallbackFactory(assigned_to=colleague),
+    }  # fmt: skip
+    names = {callback.pk: name for name, callback in made.items()}
+
+    response = client.get(QUEUE)
+
+    listed = {names[c.pk] for c in response.context["cl"].result_list}
+    assert listed == {"mine", "unassigned", "overdue", "signoff"}
+    assert "Needs a lead" in response.text
+
+
+def test_out_of_hours_the_countdown_says_when_calls_can_start(client, time_machine):
+    from clinicians import services
+
+    time_machine.move_to(datetime(2026, 12, 1, 21, tzinfo=LONDON), tick=False)
+    me = _staff(client, CLINICIAN)
+    callback = services.callback_open(enquiry_id=EnquiryFactory(danger="overdose").pk)
+    callback.refresh_from_db()
+    assert callback.assigned_to == me
+
+    text = client.get(QUEUE).text
+
+    assert "13h 00m left: nobody can call before 09:00 on Wed 2 Dec," in text
+    assert "due 10:00 on Wed 2 Dec" in text
+
+
+def test_the_reason_for_the_band_is_at_the_top_of_the_callback_page(client):
+    me = _staff(client, CLINICIAN)
+    callback = CallbackFactory(
+        assigned_to=me,
+        urgency=Urgency.URGENT,
+        enquiry=EnquiryFactory(danger="overdose"),
+    )
+
+    text = client.get(_page(callback)).text
+
+    banner = text[text.index('id="band-reason"') :]
+    assert banner.index("may have taken too much") < banner.index("Before you call")
+
+
+def test_a_clinician_changes_the_band_by_hand_with_a_reason_in_the_history(client):
+    me = _staff(client, CLINICIAN)
+    callback = CallbackFactory(assigned_to=me)
+
+    response = client.post(
+        f"{QUEUE}{callback.pk}/band/",
+        {"urgency": "urgent", "reason": "Said on the phone he has stopped eating."},
+    )
+
+    assert response.status_code == 302
+    callback.refresh_from_db()
+    assert callback.urgency == Urgency.URGENT
+    event = callback.events.last()
+    assert (event.by, event.detail, event.note) == (
+        me.user, "band changed from routine to urgent",
+        "Said on the phone he has stopped eating.",
+    )  # fmt: skip
+    page = client.get(_page(callback)).text
+    assert "Set to urgent by hand by" in page
+    assert "Said on the phone he has stopped eating." in page
+
+
+def test_a_band_change_without_a_reason_is_refused_beside_the_field(client):
+    me = _staff(client, CLINICIAN)
+    callback = CallbackFactory(assigned_to=me)
+
+    response = client.post(f"{QUEUE}{callback.pk}/band/", {"urgency": "urgent"})
+
+    assert response.status_code == 200  # the page again, with the error
+    text = response.text
+    assert "There is a problem: Why: Say why the band should change." in text
+    form = text[text.index('id="band"') :]
+    assert "Say why the band should change." in form[: form.index("</form>")]
+    assert '<option value="urgent" selected>' in form  # what they chose is kept
+    callback.refresh_from_db()
+    assert callback.urgency == Urgency.ROUTINE
+    assert not callback.events.filter(kind="band").exists()
+
+
+# --- the whole record, open or closed -------------------------------------------
+
+
+def _closed_referred_callback(clinician):
+    from clinicians import services
+    from clinicians.models import Provider
+
+    callback = CallbackFactory(assigned_to=clinician)
+    user = clinician.user
+    services.attempt_log(
+        callback=callback, by=user, channel="phone", result="no_answer",
+        note="Rang twice; a man answered, asked for Alex only.",
+    )  # fmt: skip
+    services.attempt_log(callback=callback, by=user, channel="phone", result="reached")
+    services.risk_record(callback=callback, by=user, overdose_risk="yes")
+    provider = Provider.objects.create(
+        name="Example Detox Unit", kind="detox", regulator="CQC",
+        registration_id="1-000000009", region="Leeds", cost_band="free",
+        last_verified_on=timezone.localdate(),
+    )  # fmt: skip
+    services.callback_refer(
+        callback=callback, provider=provider, funding_route="nhs",
+        follow_up_on=timezone.localdate() + timedelta(days=7), by=user,
+    )  # fmt: skip
+    return callback
+
+
+@pytest.mark.parametrize("who", [CLINICIAN, LEAD])
+def test_a_closed_callback_shows_its_whole_record(client, who):
+    assignee = _staff(client, CLINICIAN) if who == CLINICIAN else ClinicianFactory()
+    if who == LEAD:
+        _staff(client, LEAD)
+    callback = _closed_referred_callback(assignee)
+
+    response = client.get(_page(callback))
+
+    assert response.status_code == 200
+    record = response.text[response.text.index('id="callback-record"') :]
+    for seen in (
+        "Contact attempts", "No answer", "Spoke to the person",
+        "Rang twice; a man answered, asked for Alex only.", assignee.display_name,
+        "History", "Attempted to contacted", "referred to Example Detox Unit",
+        "Risk panel", "Overdose risk",
+        "Referral", "Example Detox Unit (Detox)", "Care Quality Commission",
+        Referral.NO_COMMISSION,
+    ):  # fmt: skip
+        assert seen in record, seen
+    event = AuditEvent.objects.filter(action="viewed").last()
+    assert event.enquiry == callback.enquiry  # opening it is still recorded
+
+
+def test_a_closed_callback_offers_only_its_follow_up(client):
+    me = _staff(client, CLINICIAN)
+    callback = _closed_referred_callback(me)
+
+    text = client.get(_page(callback)).text
+
+    assert "Record the follow-up" in text
+    for button in (
+        "Log attempt",
+        "Refer and close",
+        "Close callback",
+        "Change the band",
+    ):
+        assert button not in text
+
+
+# --- the lead's sign-off, on the page -----------------------------------------------
+
+
+def test_only_a_lead_is_offered_the_sign_off_and_it_closes_with_their_reason(client):
+    clinician = ClinicianFactory()
+    callback = CallbackFactory(
+        assigned_to=clinician, urgency=Urgency.URGENT, status=Status.ATTEMPTED,
+        signoff_requested_at=timezone.now(),
+    )  # fmt: skip
+    client.force_login(clinician.user)
+    clinician.user.groups.add(Group.objects.get(name=CLINICIAN))
+    assert "Lead's sign-off" not in client.get(_page(callback)).text
+    assert client.post(f"{QUEUE}{callback.pk}/signoff/", {}).status_code == 403
+
+    lead = _staff(client, LEAD)
+    assert "Awaiting a lead's sign-off" in client.get(_page(callback)).text
+    client.post(
+        f"{QUEUE}{callback.pk}/signoff/",
+        {"decision": "close", "reason": "Tried for two days; safeguarding informed."},
+    )
+
+    callback.refresh_from_db()
+    assert (callback.status, callback.outcome) == (Status.CLOSED, "unable_to_reach")
+    assert callback.events.last().by == lead.user

@@ -12,6 +12,7 @@ from clinicians import services, tasks
 from clinicians.models import DutyChange
 from clinicians.staff_groups import LEAD
 from tests.clinicians.factories import CallbackFactory, ClinicianFactory, UserFactory
+from tests.enquiries.factories import PHONE, EnquiryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +37,8 @@ def test_every_round_is_on_the_beat_schedule():
         "clinicians.tasks.callbacks_remind",
         "clinicians.tasks.callbacks_escalate",
         "clinicians.tasks.callbacks_reassign_off_duty",
+        "clinicians.tasks.leads_digest_send",
+        "clinicians.tasks.referrals_remind_follow_up",
         "enquiries.tasks.enquiries_purge_expired",
     } <= tasks_scheduled
 
@@ -66,13 +69,77 @@ def test_an_overdue_callback_is_escalated_to_the_lead_once(lead):
     overdue = CallbackFactory(assigned_to=ClinicianFactory(), due_at=_in(-5))
     CallbackFactory(due_at=_in(30))
 
-    tasks.callbacks_escalate()
-    tasks.callbacks_escalate()
+    for _ in range(2):
+        tasks.callbacks_escalate()
+        tasks.leads_digest_send()
 
     [email] = mail.outbox
     assert email.to == [lead.email]
-    assert email.subject == f"Overdue: callback {overdue.enquiry.reference}"
+    assert email.subject == "Callbacks for the leads: 1 overdue"
+    assert overdue.enquiry.reference in email.body
     assert "Alex Example" not in email.body
+
+
+def test_a_callback_already_reached_is_not_overdue_however_long_it_stays_open(lead):
+    reached = CallbackFactory(
+        assigned_to=ClinicianFactory(),
+        due_at=_in(-5),
+        status="contacted",
+        first_contact_at=_in(-30),
+    )
+
+    assert services.callbacks_escalate() == 0
+    reached.refresh_from_db()
+    assert reached.escalated_at is None
+
+
+def test_sixty_callbacks_in_a_burst_reach_the_leads_as_one_email(lead):
+    """Under load, 60 "callback waits" e-mails arrived in 10 seconds: now one."""
+    ClinicianFactory(on_duty=False)  # nobody can take them
+    callbacks = [
+        services.callback_open(enquiry_id=EnquiryFactory().pk) for _ in range(60)
+    ]
+
+    assert services.leads_digest_send() == 60
+    assert services.leads_digest_send() == 0  # each notice once
+
+    [email] = mail.outbox
+    assert email.to == [lead.email]
+    assert email.subject == "Callbacks for the leads: 60 waiting"
+    for callback in callbacks:
+        assert callback.enquiry.reference in email.body
+    assert "Alex Example" not in email.body and PHONE not in email.body
+
+
+def test_the_digest_drops_what_no_longer_applies(lead):
+    ClinicianFactory(on_duty=False)
+    waiting = services.callback_open(enquiry_id=EnquiryFactory().pk)
+    services.callback_open(enquiry_id=EnquiryFactory().pk)
+    now_held = ClinicianFactory()
+    services.callback_reassign(callback=waiting, clinician=now_held, by=lead)
+    mail.outbox.clear()  # the new holder's own e-mail
+
+    assert services.leads_digest_send() == 1
+
+    [email] = mail.outbox
+    assert waiting.enquiry.reference not in email.body  # someone holds it now
+
+
+def test_a_failed_digest_is_sent_by_the_next_round(lead, monkeypatch):
+    ClinicianFactory(on_duty=False)
+    callback = services.callback_open(enquiry_id=EnquiryFactory().pk)
+
+    def refuse(*args, **kwargs):
+        raise OSError("mail server down")
+
+    monkeypatch.setattr("referral_site.emails.send_mail", refuse)
+    with pytest.raises(OSError):
+        services.leads_digest_send()
+    monkeypatch.undo()
+
+    assert services.leads_digest_send() == 1
+    [email] = mail.outbox
+    assert callback.enquiry.reference in email.body
 
 
 def test_a_callback_moves_on_when_its_assignee_goes_off_duty():
@@ -112,3 +179,18 @@ def test_the_reassignment_round_costs_one_query_when_nothing_needs_moving(
 
     with django_assert_num_queries(1):
         assert services.callbacks_reassign_off_duty() == 0
+
+
+def test_the_sweep_sends_an_assignment_email_that_was_never_queued(settings):
+    # The broker was down when the rota gave it out: no task ever ran.
+    settings.CALLBACK_SWEEP_GRACE_SECONDS = 300
+    clinician = ClinicianFactory(user__email="duty@example.org")
+    missed = CallbackFactory(assigned_to=clinician, assigned_at=_in(-10))
+    CallbackFactory(assigned_to=clinician, assigned_at=_in(-1))  # the task may yet run
+
+    services.callbacks_sweep()
+    services.callbacks_sweep()
+
+    [email] = mail.outbox
+    assert email.to == ["duty@example.org"]
+    assert missed.enquiry.reference in email.subject

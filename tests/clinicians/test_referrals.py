@@ -202,3 +202,90 @@ def test_a_clinician_sees_the_provider_directory_but_cannot_change_it(client):
     assert changed.status_code == 403
     provider.refresh_from_db()
     assert provider.name == "Example Recovery House"
+
+
+# --- the follow-up: checking the person got there ---------------------------------
+
+
+def _referred(clinician, *, follow_up_in_days: int):
+    return services.callback_refer(
+        callback=CallbackFactory(assigned_to=clinician),
+        provider=_provider(),
+        funding_route="nhs",
+        follow_up_on=timezone.localdate() + timedelta(days=follow_up_in_days),
+        by=clinician.user,
+    )
+
+
+def test_the_assignee_is_reminded_once_on_the_follow_up_day(time_machine):
+    from django.core import mail
+
+    clinician = ClinicianFactory(user__email="nurse@example.org")
+    referral = _referred(clinician, follow_up_in_days=7)
+    mail.outbox.clear()
+
+    assert services.referrals_remind_follow_up() == 0  # not yet
+    time_machine.shift(timedelta(days=7))
+    assert services.referrals_remind_follow_up() == 1
+    assert services.referrals_remind_follow_up() == 0  # once
+
+    [email] = mail.outbox
+    assert email.to == ["nurse@example.org"]
+    reference = referral.callback.enquiry.reference
+    assert email.subject == f"Follow-up due: callback {reference}"
+    assert "Alex Example" not in email.body and "Example Recovery" not in email.body
+
+
+def test_follow_ups_due_are_a_queue_of_their_own(client, time_machine):
+    me = _login(client, CLINICIAN)
+    due = _referred(me, follow_up_in_days=1)
+    _referred(me, follow_up_in_days=5)  # not due yet
+    _referred(ClinicianFactory(), follow_up_in_days=1)  # a colleague's
+    time_machine.shift(timedelta(days=1))
+    client.force_login(me.user)  # a day later: the idle session has ended
+
+    listed = client.get(QUEUE, {"queue": "follow_ups"}).context["cl"].result_list
+
+    assert list(listed) == [due.callback]
+
+
+def test_recording_the_follow_up_takes_it_off_the_queue_and_into_the_history(
+    client, time_machine
+):
+    me = _login(client, CLINICIAN)
+    referral = _referred(me, follow_up_in_days=0)
+    callback = referral.callback
+
+    response = client.post(
+        f"{QUEUE}{callback.pk}/follow_up/",
+        {"result": "started", "note": "Started detox on Monday; doing well."},
+    )
+
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert (referral.follow_up_result, referral.followed_up_by) == ("started", me.user)
+    event = callback.events.last()
+    assert (event.kind, event.detail, event.note) == (
+        "follow_up", "followed up: they have started treatment",
+        "Started detox on Monday; doing well.",
+    )  # fmt: skip
+    assert not client.get(QUEUE, {"queue": "follow_ups"}).context["cl"].result_list
+    page = client.get(f"{QUEUE}{callback.pk}/change/").text
+    assert "They have started treatment" in page
+    assert "Record the follow-up" not in page  # done
+
+
+def test_a_follow_up_after_the_data_is_deleted_is_refused(client, settings):
+    settings.ENQUIRY_RETENTION_DAYS = 90
+    me = _login(client, CLINICIAN)
+    callback = CallbackFactory(assigned_to=me)
+    too_late = timezone.localdate() + timedelta(days=91)
+
+    response = client.post(
+        f"{QUEUE}{callback.pk}/refer/",
+        {"provider": _provider().pk, "funding_route": "nhs",
+         "follow_up_on": too_late.isoformat()},
+    )  # fmt: skip
+
+    assert "after 90 days their details are deleted" in response.text
+    assert not Referral.objects.exists()

@@ -85,11 +85,64 @@ def test_due_stays_inside_the_safe_times_the_person_chose():
     assert due == _local(WEDNESDAY, 20)  # the last safe time before the target
 
 
-def test_due_is_the_end_of_the_first_safe_time_when_none_comes_before_the_target():
-    # Urgent at 9pm on a Wednesday: closed until 9am Thursday.
-    due = _due(_local(WEDNESDAY, 21), Urgency.URGENT)
+TUESDAY, THURSDAY = date(2026, 12, 1), date(2026, 12, 3)
+SATURDAY, MONDAY = date(2026, 12, 5), date(2026, 12, 7)
 
-    assert due == _local(WEDNESDAY + timedelta(days=1), 20)
+
+def test_an_overdose_reported_just_before_closing_is_due_an_hour_after_opening():
+    # 19:49 on a Tuesday: too late to call tonight (we close at 20:00). It used to
+    # be due at 20:00 on Wednesday, later than a routine one sent at 19:47.
+    urgent = _due(_local(TUESDAY, 19, 49), Urgency.URGENT, danger="overdose")
+    routine = _due(_local(TUESDAY, 19, 47), Urgency.ROUTINE)
+
+    assert urgent == _local(WEDNESDAY, 10)
+    assert urgent < routine
+
+
+def test_an_urgent_enquiry_on_saturday_evening_is_due_an_hour_after_monday_opening():
+    # We close at 16:00 on Saturday and all Sunday. It used to be due Monday 20:00.
+    assert _due(_local(SATURDAY, 17), Urgency.URGENT) == _local(MONDAY, 10)
+
+
+def test_urgent_counts_from_the_start_of_the_persons_safe_time():
+    # Evenings only (17:00-20:00): the hour starts at 17:00, not at the arrival.
+    due = _due(_local(WEDNESDAY, 10), Urgency.URGENT, call_windows="evening")
+
+    assert due == _local(WEDNESDAY, 18)
+
+
+def test_a_target_past_closing_is_due_at_closing_not_the_next_day():
+    # 19:15, an hour's target: due when we close at 20:00, not tomorrow.
+    assert _due(_local(WEDNESDAY, 19, 15), Urgency.URGENT) == _local(WEDNESDAY, 20)
+
+
+@pytest.mark.parametrize("day", [TUESDAY, SATURDAY, date(2026, 12, 6)])
+@pytest.mark.parametrize(
+    "windows", ["", "morning", "evening", "afternoon,evening"], ids=repr
+)
+def test_a_more_urgent_band_is_never_due_after_a_less_urgent_one(day, windows):
+    """Across every quarter hour of three days (open, short and closed), and the
+    safe times people choose: urgent <= soon <= routine, sent at the same moment."""
+    enquiry = EnquiryFactory(call_windows=windows)
+    for quarter in range(96):
+        enquiry.created_at = _local(day, 0) + timedelta(minutes=15 * quarter)
+        urgent, soon, routine = (
+            services.callback_due_at(enquiry=enquiry, urgency=band)
+            for band in (Urgency.URGENT, Urgency.SOON, Urgency.ROUTINE)
+        )
+        assert urgent <= soon <= routine, enquiry.created_at
+        assert urgent > enquiry.created_at
+
+
+def test_the_clock_start_is_kept_on_the_callback(time_machine):
+    time_machine.move_to(_local(TUESDAY, 21), tick=False)
+    ClinicianFactory()
+    enquiry = EnquiryFactory(danger="overdose")
+
+    callback = services.callback_open(enquiry_id=enquiry.pk)
+
+    assert timezone.localtime(callback.clock_starts_at) == _local(WEDNESDAY, 9)
+    assert timezone.localtime(callback.due_at) == _local(WEDNESDAY, 10)
 
 
 # --- assignment ---
@@ -139,15 +192,16 @@ def test_with_nobody_on_duty_the_callback_waits_and_the_lead_is_told(
 
     with django_capture_on_commit_callbacks(execute=True):
         callback = services.callback_open(enquiry_id=EnquiryFactory().pk)
+    services.leads_digest_send()
 
     assert callback.assigned_to is None
     [email] = mail.outbox
     assert email.to == [lead.email]
-    assert "waits: nobody on duty has room" in email.body
-    assert callback.enquiry.reference in email.subject
+    assert "Waiting: nobody on duty has room (1)" in email.body
+    assert f"{callback.enquiry.reference} (routine), held by nobody" in email.body
 
 
-def test_an_urgent_callback_is_told_to_the_lead_at_once_as_well(
+def test_an_urgent_callback_is_told_to_the_lead_in_the_next_digest_as_well(
     lead, django_capture_on_commit_callbacks
 ):
     clinician = ClinicianFactory(user__email="duty@example.org")
@@ -156,10 +210,38 @@ def test_an_urgent_callback_is_told_to_the_lead_at_once_as_well(
         callback = services.callback_open(
             enquiry_id=EnquiryFactory(danger="overdose").pk
         )
+    services.leads_digest_send()
 
     assert callback.urgency == Urgency.URGENT
     recipients = sorted(tuple(email.to) for email in mail.outbox)
     assert recipients == [(clinician.user.email,), (lead.email,)]
+    [digest] = [email for email in mail.outbox if email.to == [lead.email]]
+    assert digest.subject == "Callbacks for the leads: 1 urgent"
+
+
+def test_urgent_callbacks_from_the_night_reach_the_leads_as_one_email_at_opening(
+    lead, time_machine
+):
+    ClinicianFactory(on_duty=False)
+    time_machine.move_to(_local(TUESDAY, 21), tick=False)
+    overnight = [
+        services.callback_open(enquiry_id=EnquiryFactory(danger="suicide").pk)
+        for _ in range(3)
+    ]
+    time_machine.move_to(_local(WEDNESDAY, 3), tick=False)
+    overnight.append(
+        services.callback_open(enquiry_id=EnquiryFactory(danger="overdose").pk)
+    )
+
+    assert services.leads_digest_send() == 0  # nobody is told in the night
+    time_machine.move_to(_local(WEDNESDAY, 9, 1), tick=False)
+    assert services.leads_digest_send() == 4
+    assert services.leads_digest_send() == 0
+
+    [email] = mail.outbox
+    assert email.subject == "Callbacks for the leads: 4 urgent"
+    for callback in overnight:
+        assert callback.enquiry.reference in email.body
 
 
 def test_the_assignee_is_told_the_reference_band_and_due_time_and_nothing_personal(
@@ -198,7 +280,7 @@ def test_a_failed_send_can_be_retried(monkeypatch):
     def refuse(*args, **kwargs):
         raise OSError("mail server down")
 
-    monkeypatch.setattr(services, "send_mail", refuse)
+    monkeypatch.setattr("referral_site.emails.send_mail", refuse)
     with pytest.raises(OSError):
         services.callback_notify_assignee(callback_id=callback.pk)
     monkeypatch.undo()

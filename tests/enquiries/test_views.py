@@ -614,5 +614,5 @@ def test_an_enquiry_is_kept_when_the_broker_is_down(
     assert response.status_code == 302
     enquiry = Enquiry.objects.get()
     assert not Callback.objects.exists()  # the sweep opens it later
-    assert f"enquiry {enquiry.pk}" in caplog.text
+    assert f"clinicians.tasks.callback_open for id {enquiry.pk}" in caplog.text
     assert "Marigold" not in caplog.text and PHONE not in caplog.text

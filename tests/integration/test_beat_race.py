@@ -11,6 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from clinicians import services
+from clinicians.models import LeadNotice
 from clinicians.staff_groups import LEAD
 from tests.clinicians.factories import CallbackFactory, ClinicianFactory, UserFactory
 
@@ -45,12 +46,19 @@ def _race(round_) -> None:
     assert errors == []
 
 
-def test_two_beats_at_once_escalate_each_callback_once(lead):
-    CallbackFactory.create_batch(5, due_at=timezone.now() - timedelta(minutes=5))
+def test_two_beats_at_once_escalate_each_callback_once_in_one_digest(lead):
+    overdue = CallbackFactory.create_batch(
+        5, due_at=timezone.now() - timedelta(minutes=5)
+    )
 
     _race(services.callbacks_escalate)
+    _race(services.leads_digest_send)
 
-    assert len(mail.outbox) == 5
+    assert LeadNotice.objects.filter(kind="overdue").count() == 5
+    [email] = mail.outbox
+    assert email.subject == "Callbacks for the leads: 5 overdue"
+    for callback in overdue:
+        assert callback.enquiry.reference in email.body
 
 
 def test_two_beats_at_once_remind_each_assignee_once():

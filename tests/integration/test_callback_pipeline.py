@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from clinicians.models import Callback
+from clinicians.models import Callback, LeadNotice
 from enquiries.models import Enquiry
 from referral_site.celery import app as celery_app
 from tests.clinicians.factories import ClinicianFactory
@@ -154,6 +154,14 @@ def test_beat_escalates_an_overdue_callback_with_nobody_present(worker_and_beat)
         what="beat to escalate the overdue callback",
     )
     assert escalated >= overdue.created_at
-    assert (
-        "clinicians.tasks.callbacks_escalate" in worker_and_beat["beat_log"].read_text()
+    # ...and the next digest round carries it to the leads.
+    _wait_for(
+        lambda: LeadNotice.objects.filter(
+            callback=overdue, kind="overdue", sent_at__isnull=False
+        ).exists(),
+        timeout=30,
+        what="beat's digest round to send the overdue notice",
     )
+    beat_log = worker_and_beat["beat_log"].read_text()
+    assert "clinicians.tasks.callbacks_escalate" in beat_log
+    assert "clinicians.tasks.leads_digest_send" in beat_log

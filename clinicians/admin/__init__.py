@@ -1,0 +1,10 @@
+"""The callbacks side in the admin, one module a screen:
+
+- callbacks: the queue and a callback's page (its actions are in actions.py)
+- rota: clinicians, their shifts and duty changes
+- directory: the providers we refer to, and the referrals made
+"""
+
+from . import callbacks, directory, rota
+
+__all__ = ["callbacks", "directory", "rota"]

@@ -1,0 +1,184 @@
+"""Telling staff: references, bands, times and links only, never personal data.
+
+Assignees hear about their own callbacks one e-mail at a time. The leads hear in
+digests: every notice due goes into one e-mail a round, so a burst of sixty
+callbacks is one message, and what arrived out of hours is one message at opening.
+"""
+
+import logging
+import uuid
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from enquiries.models import Enquiry
+from referral_site.emails import absolute_url, send_templated_mail
+from referral_site.roles import LEAD
+
+from ..models import Callback, LeadNotice, Status
+
+logger = logging.getLogger(__name__)
+
+
+def callback_link(callback: Callback) -> str:
+    return absolute_url(reverse("admin:clinicians_callback_change", args=[callback.pk]))
+
+
+def when(moment: datetime) -> str:
+    """'14:30' today, '14:30 on Thu 3 Dec' on another day: how staff read times."""
+    local = timezone.localtime(moment)
+    if local.date() == timezone.localdate():
+        return date_format(local, "H:i")
+    return date_format(local, "H:i \\o\\n D j M")
+
+
+def lead_emails() -> list[str]:
+    return list(
+        get_user_model()
+        .objects.filter(groups__name=LEAD, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+def claim(callback_id: int, mark: str, now: datetime) -> bool:
+    """Set `mark` where it is still empty; True for the one caller that set it.
+
+    Each round claims with this conditional UPDATE: of two beats racing, one
+    updates the row and acts, the other updates nothing and moves on."""
+    return bool(
+        Callback.objects.filter(pk=callback_id, **{f"{mark}__isnull": True}).update(
+            **{mark: now}
+        )
+    )
+
+
+@transaction.atomic
+def callback_notify_assignee(*, callback_id: int) -> bool:
+    """E-mail the assignee that a callback is theirs; return whether mail was sent.
+    Once per assignment: a second run sends nothing. A failed send rolls the claim
+    back, so a retry sends."""
+    if not Callback.objects.filter(pk=callback_id, assigned_to__isnull=False).exists():
+        return False
+    if not claim(callback_id, "assignee_notified_at", timezone.now()):
+        return False
+    callback = Callback.objects.select_related("enquiry", "assigned_to__user").get(
+        pk=callback_id
+    )
+    recipient = callback.assigned_to.user.email
+    if not recipient:
+        return False
+    send_templated_mail(
+        "callback_assigned",
+        to=[recipient],
+        context={
+            "callback": callback,
+            "due": when(callback.due_at),
+            "link": callback_link(callback),
+        },
+    )
+    return True
+
+
+def lead_notice_raise(*, callback_id: int, kind: str, at: datetime) -> LeadNotice:
+    """Put the callback in the leads' first digest at or after `at`."""
+    return LeadNotice.objects.create(callback_id=callback_id, kind=kind, not_before=at)
+
+
+def _still_applies(notice: LeadNotice, now: datetime) -> bool:
+    callback = notice.callback
+    if callback.status == Status.CLOSED:
+        return False
+    match notice.kind:
+        case LeadNotice.Kind.WAITING:
+            return callback.assigned_to_id is None
+        case LeadNotice.Kind.OVERDUE:
+            return callback.due_at < now and callback.first_contact_at is None
+        case LeadNotice.Kind.SIGNOFF:
+            return callback.signoff_requested_at is not None
+    return True
+
+
+@transaction.atomic
+def leads_digest_send() -> int:
+    """Send the leads one e-mail listing every notice that is due, grouped by kind;
+    return how many notices it carried. A notice that no longer applies (closed,
+    since assigned) is dropped unsent. Safe on two beats: each notice is claimed by
+    one round. A failed send rolls the claims back, so the next round sends them."""
+    now = timezone.now()
+    batch = uuid.uuid4()
+    claimed = LeadNotice.objects.filter(
+        sent_at__isnull=True, not_before__lte=now
+    ).update(sent_at=now, batch=batch)
+    if not claimed:
+        return 0
+    notices = [
+        notice
+        for notice in LeadNotice.objects.filter(batch=batch)
+        .select_related("callback__enquiry", "callback__assigned_to")
+        .order_by("callback__due_at", "pk")
+        if _still_applies(notice, now)
+    ]
+    leads = lead_emails()
+    if not notices:
+        return 0
+    if not leads:
+        logger.warning(
+            "No lead has an e-mail address: %d notices unsent.", len(notices)
+        )
+        return 0
+    sections = [
+        {
+            "title": label,
+            "callbacks": [
+                {
+                    "callback": n.callback,
+                    "due": when(n.callback.due_at),
+                    "link": callback_link(n.callback),
+                }
+                for n in notices
+                if n.kind == kind
+            ],
+        }
+        for kind, label in LeadNotice.Kind.choices
+    ]
+    sections = [section for section in sections if section["callbacks"]]
+    send_templated_mail(
+        "leads_digest",
+        to=leads,
+        context={
+            "sections": sections,
+            "summary": ", ".join(
+                f"{len(s['callbacks'])} {s['title'].split(':')[0].lower()}"
+                for s in sections
+            ),
+            "queue": absolute_url(reverse("admin:clinicians_callback_changelist")),
+        },
+    )
+    return len(notices)
+
+
+def leads_notify_unclosed(*, enquiry_ids: list[int]) -> int:
+    """Tell the lead clinicians which enquiries have stayed open far too long.
+    References only. Returns the number of leads told."""
+    references = sorted(
+        Enquiry.objects.filter(pk__in=enquiry_ids).values_list("reference", flat=True)
+    )
+    leads = lead_emails()
+    if references and leads:
+        send_templated_mail(
+            "enquiries_unclosed",
+            to=leads,
+            context={
+                "references": references,
+                "days": settings.ENQUIRY_UNCLOSED_ALERT_DAYS,
+                "queue": absolute_url(reverse("admin:clinicians_callback_changelist")),
+            },
+        )
+    return len(leads) if references else 0
