@@ -5,6 +5,7 @@
   (as in .ci/run), where any skip fails the run.
 """
 
+import importlib
 import os
 import shutil
 from functools import cache
@@ -14,6 +15,17 @@ from django.conf import settings
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+# As root, and with no network but the registries, Chromium must not try to reach
+# other hosts (see ../shared/SERVICES.md).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @cache
@@ -94,3 +106,40 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def browser(monkeypatch, settings):
+    from playwright.sync_api import sync_playwright
+
+    # People take longer than this test does to fill the form in.
+    settings.ENQUIRY_MIN_FILL_SECONDS = 0
+    # Playwright runs an event loop in this thread; the ORM calls in these tests
+    # happen between its calls, never inside them.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def audit_log_emptied_afterwards(transactional_db):
+    """A transactional test ends by flushing every table, and on SQLite flushing
+    deletes rows, which the audit log's append-only trigger refuses (PostgreSQL
+    truncates, which it allows). Empty the log with the trigger lifted, then put it
+    back, so the flush has nothing to delete there."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    migration = importlib.import_module("enquiries.migrations.0003_audit_append_only")
+    with connection.cursor() as cursor:
+        for statement in migration.SQLITE_REVERSE:
+            cursor.execute(statement)
+        cursor.execute("DELETE FROM enquiries_auditevent")
+        for statement in migration.SQLITE:
+            cursor.execute(statement)

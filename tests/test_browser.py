@@ -7,43 +7,16 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from enquiries.models import Enquiry
-from tests.conftest import CHROMIUM
 from tests.enquiries.factories import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WCAG_22_AA = {
     "runOnly": {
         "type": "tag",
         "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
     }
 }
-
-
-@pytest.fixture
-def browser(monkeypatch, settings):
-    from playwright.sync_api import sync_playwright
-
-    # People take longer than this test does to fill the form in.
-    settings.ENQUIRY_MIN_FILL_SECONDS = 0
-    # Playwright runs an event loop in this thread; the ORM calls in these tests
-    # happen between its calls, never inside them.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 def _fill_in(page, danger: str = "No") -> None:
