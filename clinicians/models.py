@@ -121,14 +121,20 @@ class Outcome(models.TextChoices):
     ERASED = "erased", "Personal data erased on request"
 
 
+def overdue_condition(*, now: datetime, prefix: str = "") -> Q:
+    """Past the due time and nobody has spoken to the person yet: once they are
+    reached, the target is met, however long the callback stays open. `prefix`
+    reaches it through a relation ("callbacks__")."""
+    return Q(**{f"{prefix}due_at__lt": now, f"{prefix}first_contact_at__isnull": True})
+
+
 class CallbackQuerySet(models.QuerySet):
     def open(self) -> "CallbackQuerySet":
         return self.exclude(status=Status.CLOSED)
 
     def overdue(self, *, now: datetime) -> "CallbackQuerySet":
-        """Past the due time and nobody has spoken to the person yet: once they
-        are reached, the target is met, however long the callback stays open."""
-        return self.open().filter(due_at__lt=now, first_contact_at__isnull=True)
+        """Open and overdue (`overdue_condition`)."""
+        return self.open().filter(overdue_condition(now=now))
 
     def awaiting_signoff(self) -> "CallbackQuerySet":
         return self.open().filter(signoff_requested_at__isnull=False)

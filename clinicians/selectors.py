@@ -28,6 +28,7 @@ from .models import (
     Shift,
     Status,
     Urgency,
+    overdue_condition,
 )
 
 # Substances on the form, and the topics clinicians list as specialisms.
@@ -138,10 +139,7 @@ def dashboard(*, now: datetime) -> dict:
             open_count=Count("callbacks", filter=open_),
             overdue_count=Count(
                 "callbacks",
-                filter=open_
-                & Q(
-                    callbacks__due_at__lt=now, callbacks__first_contact_at__isnull=True
-                ),
+                filter=open_ & overdue_condition(now=now, prefix="callbacks__"),
             ),
         )
         .order_by("-open_count", "display_name"),

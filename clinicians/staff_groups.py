@@ -25,14 +25,11 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "articles.change_reviewerbio",
         "articles.view_reviewerbio",
     ],
-    # The clinical record (tries, history, risk panel, referral) is read on the
-    # callback's page, by whoever may open that callback.
+    # The clinical record (tries, history, risk panel, referral) has no screens of
+    # its own: it is read on the callback's page, by whoever may open the callback.
     CLINICIAN: [
         "clinicians.view_callback",
         "clinicians.change_callback",
-        "clinicians.view_callbackevent",
-        "clinicians.view_contactattempt",
-        "clinicians.view_riskassessment",
         "clinicians.view_clinician",
         "clinicians.view_provider",
     ],
@@ -42,9 +39,6 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "clinicians.view_any_callback",
         "clinicians.reassign_callback",
         "clinicians.signoff_callback",
-        "clinicians.view_callbackevent",
-        "clinicians.view_contactattempt",
-        "clinicians.view_riskassessment",
         "clinicians.view_dashboard",
         "clinicians.view_provider",
         "clinicians.add_provider",

@@ -146,6 +146,12 @@ def next_opening(after: datetime) -> datetime | None:
     return next((p.start for p in _opening_periods(after) if p.start >= after), None)
 
 
+def open_from(at: datetime) -> datetime:
+    """`at` itself while the service is open, else its next opening (or `at` when
+    it does not open within HORIZON_DAYS, so nothing waits for ever)."""
+    return at if is_open(at) else (next_opening(at) or at)
+
+
 def opening_hours_in_words() -> str:
     """'We are open Monday to Friday 9am to 8pm and Saturday 10am to 4pm. We are
     closed on Sundays and bank holidays.' Days in a row with the same hours are

@@ -10,7 +10,6 @@ from django.utils.formats import date_format
 
 from .models import (
     CallWindow,
-    ContactMethod,
     Danger,
     Enquiry,
     ForWhom,
@@ -98,8 +97,7 @@ def answers(enquiry: Enquiry) -> Section:
         ("Your reference", enquiry.reference),
         ("Who the request is for", for_whom(enquiry)),
         ("The name to use", enquiry.name or "-"),
-        ("How to reach you", dict(ContactMethod.choices).get(
-            enquiry.contact_method, "-")),
+        ("How to reach you", enquiry.get_contact_method_display() or "-"),
         ("Phone number", enquiry.phone or "-"),
         ("Email address", enquiry.email or "-"),
         ("When it is safe to call", safe_times(enquiry)),

@@ -40,7 +40,7 @@ def may_act(request: HttpRequest, callback: Callback) -> bool:
     )
 
 
-def _is_open(callback: Callback) -> bool:
+def _is_open(request: HttpRequest, callback: Callback) -> bool:
     return callback.status != Status.CLOSED
 
 
@@ -50,7 +50,18 @@ def _may_claim(request: HttpRequest, callback: Callback) -> bool:
     return may_act(request, callback) and hasattr(request.user, "clinician")
 
 
-def _pending_follow_up(callback: Callback) -> bool:
+def _not_yet_theirs(request: HttpRequest, callback: Callback) -> bool:
+    clinician = getattr(request.user, "clinician", None)
+    return _is_open(request, callback) and (
+        clinician is None or callback.assigned_to_id != clinician.pk
+    )
+
+
+def _awaits_signoff(request: HttpRequest, callback: Callback) -> bool:
+    return _is_open(request, callback) and callback.signoff_requested_at is not None
+
+
+def _pending_follow_up(request: HttpRequest, callback: Callback) -> bool:
     referral = getattr(callback, "referral", None)
     return referral is not None and referral.followed_up_at is None
 
@@ -65,7 +76,7 @@ class Action:
     run: Callable[[HttpRequest, Callback, dict], str]
     form: type[forms.BaseForm] | None = None
     permitted: Callable[[HttpRequest, Callback], bool] = may_act
-    offered: Callable[[Callback], bool] = _is_open
+    offered: Callable[[HttpRequest, Callback], bool] = _is_open
 
     def bind(self, callback: Callback, data=None) -> forms.BaseForm | None:
         if self.form is None:
@@ -167,7 +178,7 @@ def _lead(permission: str):
 ACTIONS: dict[str, Action] = {
     action.name: action
     for action in [
-        Action("claim", _claim, permitted=_may_claim),
+        Action("claim", _claim, permitted=_may_claim, offered=_not_yet_theirs),
         Action("start", _start),
         Action("attempt", _attempt, AttemptForm),
         Action("schedule", _schedule, ScheduleForm),
@@ -178,7 +189,7 @@ ACTIONS: dict[str, Action] = {
         Action(
             "signoff", _signoff, SignoffForm,
             permitted=_lead("clinicians.signoff_callback"),
-            offered=lambda c: _is_open(c) and c.signoff_requested_at is not None,
+            offered=_awaits_signoff,
         ),
         Action("follow_up", _follow_up, FollowUpForm, offered=_pending_follow_up),
         Action(

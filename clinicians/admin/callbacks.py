@@ -26,7 +26,7 @@ from enquiries import presenters
 from enquiries.services import enquiry_record_access
 
 from ..lifecycle import IllegalTransition
-from ..models import Callback, Referral, Status, Urgency
+from ..models import Callback, Referral, Status, Urgency, overdue_condition
 from ..record import band_reason, callback_record
 from ..selectors import dashboard, urgency_rank
 from ..services import counted_tries, spacing_rule
@@ -85,7 +85,7 @@ class QueueFilter(admin.SimpleListFilter):
         open_ = queryset.exclude(status=Status.CLOSED)
         mine = Q(assigned_to__user=request.user)
         urgent_unheld = Q(urgency=Urgency.URGENT, assigned_to__isnull=True)
-        overdue = Q(pk__in=Callback.objects.overdue(now=now).values("pk"))
+        overdue = overdue_condition(now=now)
         match self.value():
             case "mine":
                 return open_.filter(mine | urgent_unheld)
@@ -198,16 +198,14 @@ class CallbackAdmin(admin.ModelAdmin):
             "safe_to_call": presenters.safe_times(callback.enquiry),
         }
         for name, action in ACTIONS.items():
-            shown = action.offered(callback) and action.permitted(request, callback)
+            shown = action.offered(request, callback) and action.permitted(
+                request, callback
+            )
             context[f"may_{name}"] = shown
             if shown and action.form is not None:
                 context[f"{name}_form"] = (
                     bound[1] if bound[0] == name else action.bind(callback)
                 )
-        if callback.assigned_to_id == getattr(
-            getattr(request.user, "clinician", None), "pk", None
-        ):
-            context["may_claim"] = False  # already theirs
         return context
 
     # --- the queue's columns -------------------------------------------------

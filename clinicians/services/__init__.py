@@ -47,7 +47,6 @@ from .queue import (
     callback_open,
     callback_plan,
     callback_reassign,
-    service_next_open,
 )
 
 __all__ = [
@@ -81,6 +80,5 @@ __all__ = [
     "referral_follow_up_record",
     "referrals_remind_follow_up",
     "risk_record",
-    "service_next_open",
     "spacing_rule",
 ]

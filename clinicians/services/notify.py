@@ -91,7 +91,7 @@ def lead_notice_raise(*, callback_id: int, kind: str, at: datetime) -> LeadNotic
     return LeadNotice.objects.create(callback_id=callback_id, kind=kind, not_before=at)
 
 
-def _still_applies(notice: LeadNotice, now: datetime) -> bool:
+def _still_applies(notice: LeadNotice, *, overdue: set[int]) -> bool:
     callback = notice.callback
     if callback.status == Status.CLOSED:
         return False
@@ -99,7 +99,7 @@ def _still_applies(notice: LeadNotice, now: datetime) -> bool:
         case LeadNotice.Kind.WAITING:
             return callback.assigned_to_id is None
         case LeadNotice.Kind.OVERDUE:
-            return callback.due_at < now and callback.first_contact_at is None
+            return callback.pk in overdue
         case LeadNotice.Kind.SIGNOFF:
             return callback.signoff_requested_at is not None
     return True
@@ -118,13 +118,17 @@ def leads_digest_send() -> int:
     ).update(sent_at=now, batch=batch)
     if not claimed:
         return 0
-    notices = [
-        notice
-        for notice in LeadNotice.objects.filter(batch=batch)
+    claimed_notices = list(
+        LeadNotice.objects.filter(batch=batch)
         .select_related("callback__enquiry", "callback__assigned_to")
         .order_by("callback__due_at", "pk")
-        if _still_applies(notice, now)
-    ]
+    )
+    overdue = set(  # the queue's own rule, not a copy of it
+        Callback.objects.overdue(now=now)
+        .filter(lead_notices__batch=batch)
+        .values_list("pk", flat=True)
+    )
+    notices = [n for n in claimed_notices if _still_applies(n, overdue=overdue)]
     leads = lead_emails()
     if not notices:
         return 0

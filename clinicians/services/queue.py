@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from enquiries.availability import CallPlan, call_plan
+from enquiries.availability import CallPlan, call_plan, open_from
 from enquiries.models import Enquiry
 from referral_site.queueing import send_after_commit
 
@@ -41,11 +41,6 @@ def callback_due_at(*, enquiry: Enquiry, urgency: str) -> datetime:
     return callback_plan(enquiry=enquiry, urgency=urgency).due_at
 
 
-def service_next_open(*, after: datetime) -> datetime:
-    """`after` itself if the service is open then, else its next opening."""
-    return call_plan(after=after, minutes=0, windows=[], days=[]).starts_at
-
-
 def callback_open(*, enquiry_id: int) -> Callback | None:
     """Put an enquiry on the queue, scored and due, and assign it. Safe to run twice:
     a second run finds the callback and changes nothing. An urgent callback, or one
@@ -69,7 +64,7 @@ def callback_open(*, enquiry_id: int) -> Callback | None:
         if created:
             CallbackEvent.objects.create(callback=callback, to_status=Status.NEW)
             assignee = callback_assign(callback=callback)
-            tell_leads = service_next_open(after=timezone.now())
+            tell_leads = open_from(timezone.now())
             if urgency == Urgency.URGENT:
                 lead_notice_raise(
                     callback_id=callback.pk, kind=LeadNotice.Kind.URGENT, at=tell_leads
@@ -208,6 +203,6 @@ def callback_change_urgency(
         lead_notice_raise(
             callback_id=callback.pk,
             kind=LeadNotice.Kind.URGENT,
-            at=service_next_open(after=timezone.now()),
+            at=open_from(timezone.now()),
         )
     return callback

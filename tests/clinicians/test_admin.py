@@ -553,3 +553,11 @@ def test_only_a_lead_is_offered_the_sign_off_and_it_closes_with_their_reason(cli
     callback.refresh_from_db()
     assert (callback.status, callback.outcome) == (Status.CLOSED, "unable_to_reach")
     assert callback.events.last().by == lead.user
+
+
+def test_claim_is_offered_only_for_a_callback_not_yet_theirs(client):
+    me = _staff(client, CLINICIAN)
+    unheld, mine = CallbackFactory(), CallbackFactory(assigned_to=me)
+
+    assert "Claim this callback" in client.get(_page(unheld)).text
+    assert "Claim this callback" not in client.get(_page(mine)).text

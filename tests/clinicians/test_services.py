@@ -324,3 +324,40 @@ def test_an_enquiry_withdrawn_before_the_worker_runs_gets_no_callback(
 
     assert not Callback.objects.exists()
     assert mail.outbox == []
+
+
+def test_an_urgent_callback_just_before_closing_reaches_the_leads_while_we_are_open(
+    lead, time_machine
+):
+    # 19:45: too late to promise a call tonight, but the leads are still at work.
+    time_machine.move_to(_local(TUESDAY, 19, 45), tick=False)
+    ClinicianFactory()
+    callback = services.callback_open(enquiry_id=EnquiryFactory(danger="suicide").pk)
+
+    assert services.leads_digest_send() == 1
+
+    [email] = [m for m in mail.outbox if m.to == [lead.email]]
+    assert callback.enquiry.reference in email.body
+
+
+def test_raising_the_band_to_urgent_reworks_the_due_time_and_tells_the_leads(lead):
+    clinician = ClinicianFactory()
+    callback = services.callback_open(enquiry_id=EnquiryFactory().pk)  # routine
+    routine_due = callback.due_at
+    Callback.objects.filter(pk=callback.pk).update(escalated_at=timezone.now())
+    mail.outbox.clear()
+
+    services.callback_change_urgency(
+        callback=callback, urgency=Urgency.URGENT, reason="Said he has a plan.",
+        by=clinician.user,
+    )  # fmt: skip
+
+    callback.refresh_from_db()
+    assert callback.due_at == callback.enquiry.created_at + timedelta(minutes=60)
+    assert callback.due_at < routine_due
+    assert callback.escalated_at is None  # a missed new due time escalates again
+    assert services.leads_digest_send() == 1
+    [email] = mail.outbox
+    assert email.subject == "Callbacks for the leads: 1 urgent"
+    assert callback.enquiry.reference in email.body
+    assert "Said he has a plan." not in email.body  # the reason stays in the record
