@@ -113,18 +113,29 @@ def callbacks_reassign_off_duty() -> int:
 
 
 def callbacks_notify_missed() -> int:
-    """Tell assignees whose assignment e-mail was never queued (the broker was down
-    when they were given the callback). Once per assignment, as the task is."""
+    """Tell assignees whose assignment e-mail was never sent (the broker was down
+    when they were given the callback, or the mail server refused it). Once per
+    assignment, as the task is; a refused send is tried again next round."""
     grace = timezone.now() - timedelta(seconds=settings.CALLBACK_SWEEP_GRACE_SECONDS)
     missed = Callback.objects.open().filter(
         assigned_to__isnull=False,
         assignee_notified_at__isnull=True,
         assigned_at__lte=grace,
     )
-    return sum(
-        callback_notify_assignee(callback_id=callback_id)
-        for callback_id in missed.values_list("pk", flat=True)
-    )
+    sent = 0
+    for callback_id in missed.values_list("pk", flat=True):
+        try:
+            sent += callback_notify_assignee(callback_id=callback_id)
+        except OSError:
+            # The mail server refused: its claim rolled back, so the next sweep
+            # tries again; the rest of this round goes on.
+            logger.warning(
+                "Could not e-mail the assignee of callback %s; the next sweep"
+                " tries again.",
+                callback_id,
+                exc_info=True,
+            )
+    return sent
 
 
 def enquiries_without_callback(*, older_than: timedelta):

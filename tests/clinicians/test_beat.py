@@ -194,3 +194,27 @@ def test_the_sweep_sends_an_assignment_email_that_was_never_queued(settings):
     [email] = mail.outbox
     assert email.to == ["duty@example.org"]
     assert missed.enquiry.reference in email.subject
+
+
+def test_a_refused_assignment_email_does_not_stop_the_sweep_and_is_sent_next_time(
+    settings, monkeypatch
+):
+    settings.CALLBACK_SWEEP_GRACE_SECONDS = 300
+    clinician = ClinicianFactory(user__email="duty@example.org")
+    first = CallbackFactory(assigned_to=clinician, assigned_at=_in(-10))
+    second = CallbackFactory(assigned_to=clinician, assigned_at=_in(-10))
+    sent_for = []
+
+    def refuse_the_first(*, subject, **kwargs):
+        if first.enquiry.reference in subject:
+            raise OSError("mail server refused")
+        sent_for.append(subject)
+
+    monkeypatch.setattr("referral_site.emails.send_mail", refuse_the_first)
+    assert services.callbacks_notify_missed() == 1  # the other still went
+    assert [second.enquiry.reference in s for s in sent_for] == [True]
+    monkeypatch.undo()
+
+    assert services.callbacks_notify_missed() == 1  # the refused one, next round
+    [email] = mail.outbox
+    assert first.enquiry.reference in email.subject
