@@ -198,7 +198,21 @@ class Callback(models.Model):
         " it closes as unable to reach.",
     )
     # Beat's marks: each is set by the one run that acts, so nothing is sent twice.
+    # The assignment e-mail is claimed before it is sent and marked sent after:
+    # a run that dies in between holds the claim until it expires (a lease), then
+    # beat's sweep sends it (see services/notify.py and docs/nothing-lost.md).
+    assignee_notify_claimed_at = models.DateTimeField(
+        null=True, blank=True, editable=False
+    )
     assignee_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    assignee_notify_failures = models.PositiveSmallIntegerField(
+        default=0,
+        editable=False,
+        help_text="How many times the assignment e-mail has been refused.",
+    )
+    assignee_notify_failed_at = models.DateTimeField(
+        null=True, blank=True, editable=False
+    )
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -485,6 +499,7 @@ class LeadNotice(models.Model):
         WAITING = "waiting", "Waiting: nobody on duty has room"
         OVERDUE = "overdue", "Overdue"
         SIGNOFF = "signoff", "Needs a lead's sign-off"
+        UNNOTIFIED = "unnotified", "Assignee not told: their e-mail keeps failing"
 
     callback = models.ForeignKey(
         Callback, on_delete=models.CASCADE, related_name="lead_notices"
@@ -493,6 +508,12 @@ class LeadNotice(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     not_before = models.DateTimeField(
         help_text="Not sent before this: out of hours, the service's next opening."
+    )
+    claimed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a digest round took it: the claim expires if that round"
+        " dies before sending, so a later round sends it.",
     )
     sent_at = models.DateTimeField(null=True, blank=True)
     batch = models.UUIDField(

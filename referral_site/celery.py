@@ -1,10 +1,17 @@
-"""The Celery app: reads every CELERY_* Django setting, finds each app's tasks.py."""
+"""The Celery app: reads every CELERY_* Django setting, finds each app's tasks.py.
+
+kombu's Redis transport is patched first (referral_site/kombu_fixes.py), so that a
+broker that drops or fills up delays work and never stops the worker.
+"""
 
 import os
 
 from celery import Celery
 
+from . import kombu_fixes
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "referral_site.settings.dev")
+kombu_fixes.apply()
 
 app = Celery("referral_site")
 app.config_from_object("django.conf:settings", namespace="CELERY")

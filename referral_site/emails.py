@@ -6,7 +6,7 @@ person told us (see DESIGN.md, "No personal data where it does not belong").
 """
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 
 
@@ -16,10 +16,21 @@ def absolute_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def send_templated_mail(name: str, *, to: list[str], context: dict) -> None:
+def message_id(key: str) -> str:
+    """A Message-ID that is the same every time one notification is sent: should a
+    dead worker's send be repeated, mail systems that drop duplicates see one."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+    return f"<{key}@{domain}>"
+
+
+def send_templated_mail(
+    name: str, *, to: list[str], context: dict, key: str | None = None
+) -> None:
     """Render `emails/<name>_subject.txt` and `_body.txt` with `context` and send
-    them to `to`. Raises what the mailer raises (OSError from SMTP), so that a
-    caller inside a transaction rolls its claim back and a retry sends."""
+    them to `to`; `key` names the notification for its Message-ID. Raises what the
+    mailer raises (OSError from SMTP), so that the caller can release its claim and
+    a retry sends."""
     subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
     body = render_to_string(f"emails/{name}_body.txt", context)
-    send_mail(subject=subject, message=body, from_email=None, recipient_list=to)
+    headers = {"Message-ID": message_id(key)} if key else {}
+    EmailMessage(subject=subject, body=body, to=to, headers=headers).send()

@@ -8,6 +8,7 @@
 import importlib
 import os
 import shutil
+import smtplib
 from functools import cache
 
 import pytest
@@ -143,3 +144,23 @@ def audit_log_emptied_afterwards(transactional_db):
         cursor.execute("DELETE FROM enquiries_auditevent")
         for statement in migration.SQLITE:
             cursor.execute(statement)
+
+
+@pytest.fixture
+def mail_server(monkeypatch):
+    """The test mailer, refusing every message `mail_server.refuses(message)` says
+    as an SMTP server does: with an OSError. The faults suite refuses for real."""
+    from django.core.mail.backends.locmem import EmailBackend
+
+    class Server:
+        refuses = staticmethod(lambda message: False)
+
+    accept = EmailBackend.send_messages
+
+    def send_messages(self, messages):
+        if any(Server.refuses(message) for message in messages):
+            raise smtplib.SMTPServerDisconnected("mail server refused")
+        return accept(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", send_messages)
+    return Server

@@ -90,6 +90,51 @@ def test_healthz_answers_503_naming_an_unreachable_database(client):
     assert response.json()["database"] == "unreachable"
 
 
+def test_with_the_database_down_the_form_answers_a_calm_503_keeping_the_answers(
+    client, settings
+):
+    from unittest import mock
+
+    from django.db import OperationalError, connection
+
+    from tests.enquiries.factories import form_data
+
+    settings.SERVICE_PHONE = "020 7946 0123"
+    client.raise_request_exception = False
+    answers = form_data(name="Wren", message="Please call after six.")
+    # Every query fails, as while PostgreSQL restarts (the faults suite restarts
+    # a real one); the page itself needs nothing from the database.
+    with mock.patch.object(
+        connection, "cursor", side_effect=OperationalError("server closed")
+    ):
+        response = client.post("/get-help/", answers)
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "no-store" in response["Cache-Control"]
+    text = response.text
+    for help_line in ("999", "NHS 111", "116 123", "020 7946 0123"):
+        assert help_line in text
+    # Their answers come back to them, ready to send again, and nothing else.
+    assert 'value="Please call after six."' in text
+    assert 'action="/get-help/"' in text
+
+
+def test_any_other_failure_answers_the_500_page_with_the_crisis_lines(client):
+    from unittest import mock
+
+    client.raise_request_exception = False
+    from articles.models import Article
+
+    with mock.patch.object(
+        Article.objects, "published", side_effect=RuntimeError("a bug")
+    ):
+        response = client.get("/")
+
+    assert response.status_code == 500
+    assert "999" in response.text and "116 123" in response.text
+
+
 def _imports(app: str) -> set[str]:
     names: set[str] = set()
     for path in (ROOT / app).rglob("*.py"):

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import timesince
 from django.template.response import TemplateResponse
@@ -58,6 +59,7 @@ class QueueFilter(admin.SimpleListFilter):
             ("overdue", "Overdue"),
             ("today", "Due today"),
             ("signoff", "Awaiting a lead's sign-off"),
+            ("unnotified", "Assignee not told: e-mail failing"),
             ("follow_ups", "Follow-ups due"),
             ("closed", "Closed"),
         ]
@@ -86,13 +88,14 @@ class QueueFilter(admin.SimpleListFilter):
         mine = Q(assigned_to__user=request.user)
         urgent_unheld = Q(urgency=Urgency.URGENT, assigned_to__isnull=True)
         overdue = overdue_condition(now=now)
+        untold = Q(assignee_notified_at__isnull=True, assignee_notify_failures__gt=0)
         match self.value():
             case "mine":
                 return open_.filter(mine | urgent_unheld)
             case "lead":
                 return open_.filter(
                     mine | Q(assigned_to__isnull=True) | overdue
-                    | Q(signoff_requested_at__isnull=False)
+                    | Q(signoff_requested_at__isnull=False) | untold
                 )  # fmt: skip
             case "unassigned":
                 return open_.filter(assigned_to__isnull=True)
@@ -104,6 +107,8 @@ class QueueFilter(admin.SimpleListFilter):
                 return open_.filter(due_at__date=timezone.localdate())
             case "signoff":
                 return open_.filter(signoff_requested_at__isnull=False)
+            case "unnotified":
+                return open_.filter(untold)
             case "follow_ups":
                 due = queryset.follow_ups_due(on=timezone.localdate())
                 if request.user.has_perm("clinicians.view_any_callback"):
@@ -120,7 +125,7 @@ class CallbackAdmin(admin.ModelAdmin):
 
     change_form_template = "admin/clinicians/callback/change_form.html"
     change_list_template = "admin/clinicians/callback/change_list.html"
-    list_display = ["reference", "band", "status", "time_left", "assigned_to",
+    list_display = ["reference", "band", "status", "time_left", "holder",
                     "attempt_count", "age"]  # fmt: skip
     list_filter = [QueueFilter, "urgency", "status", "assigned_to"]
     list_select_related = ["enquiry", "assigned_to"]
@@ -166,6 +171,8 @@ class CallbackAdmin(admin.ModelAdmin):
         return False  # a callback is closed, never deleted
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        if not (object_id.isascii() and object_id.isdigit()):
+            raise Http404  # a crafted address ("abc"), not a callback's
         callback = get_object_or_404(
             Callback.objects.select_related("enquiry", "assigned_to__user"),
             pk=object_id,
@@ -242,6 +249,21 @@ class CallbackAdmin(admin.ModelAdmin):
                 f" due {when(obj.due_at)}"
             )
         return countdown
+
+    @admin.display(description="Assigned to", ordering="assigned_to")
+    def holder(self, obj: Callback) -> str:
+        """Who holds it, and a warning while their assignment e-mail is failing:
+        they may not know it is theirs."""
+        if obj.assigned_to is None:
+            return "-"
+        if obj.assignee_notified_at is None and obj.assignee_notify_failures:
+            return format_html(
+                '{} <strong class="untold">(not told: e-mail refused {} times)'
+                "</strong>",
+                obj.assigned_to,
+                obj.assignee_notify_failures,
+            )
+        return str(obj.assigned_to)
 
     @admin.display(description="Attempts", ordering="attempts_count")
     def attempt_count(self, obj: Callback) -> int:

@@ -18,7 +18,13 @@ from referral_site.emails import send_templated_mail
 
 from ..models import Callback, LeadNotice, Referral, Status
 from ..selectors import clinician_next_available, clinicians_on_duty
-from .notify import callback_link, callback_notify_assignee, claim, lead_notice_raise
+from .notify import (
+    callback_link,
+    callback_notify_assignee,
+    claim,
+    lead_notice_raise,
+    notify_claimable,
+)
 from .queue import callback_open, hand_to, locked, topics_for
 
 logger = logging.getLogger(__name__)
@@ -116,25 +122,19 @@ def callbacks_notify_missed() -> int:
     """Tell assignees whose assignment e-mail was never sent (the broker was down
     when they were given the callback, or the mail server refused it). Once per
     assignment, as the task is; a refused send is tried again next round."""
-    grace = timezone.now() - timedelta(seconds=settings.CALLBACK_SWEEP_GRACE_SECONDS)
+    now = timezone.now()
+    grace = now - timedelta(seconds=settings.CALLBACK_SWEEP_GRACE_SECONDS)
     missed = Callback.objects.open().filter(
-        assigned_to__isnull=False,
-        assignee_notified_at__isnull=True,
-        assigned_at__lte=grace,
+        notify_claimable(now), assigned_at__lte=grace
     )
     sent = 0
     for callback_id in missed.values_list("pk", flat=True):
         try:
             sent += callback_notify_assignee(callback_id=callback_id)
         except OSError:
-            # The mail server refused: its claim rolled back, so the next sweep
-            # tries again; the rest of this round goes on.
-            logger.warning(
-                "Could not e-mail the assignee of callback %s; the next sweep"
-                " tries again.",
-                callback_id,
-                exc_info=True,
-            )
+            # The mail server refused: the claim is released and the failure
+            # counted, so the next sweep tries again; the rest of this round goes on.
+            continue
     return sent
 
 

@@ -7,11 +7,12 @@ callbacks is one message, and what arrived out of hours is one message at openin
 
 import logging
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -59,31 +60,94 @@ def claim(callback_id: int, mark: str, now: datetime) -> bool:
     )
 
 
-@transaction.atomic
+def _notify_lease_start(now: datetime) -> datetime:
+    return now - timedelta(seconds=settings.CALLBACK_NOTIFY_LEASE_SECONDS)
+
+
+def notify_claimable(now: datetime) -> Q:
+    """Callbacks whose assignment e-mail is unsent and not being sent: never
+    claimed, or claimed by a run that died (its lease expired)."""
+    return Q(assigned_to__isnull=False, assignee_notified_at__isnull=True) & (
+        Q(assignee_notify_claimed_at__isnull=True)
+        | Q(assignee_notify_claimed_at__lt=_notify_lease_start(now))
+    )
+
+
 def callback_notify_assignee(*, callback_id: int) -> bool:
     """E-mail the assignee that a callback is theirs; return whether mail was sent.
-    Once per assignment: a second run sends nothing. A failed send rolls the claim
-    back, so a retry sends."""
-    if not Callback.objects.filter(pk=callback_id, assigned_to__isnull=False).exists():
-        return False
-    if not claim(callback_id, "assignee_notified_at", timezone.now()):
+
+    Once per assignment, whatever runs it (the task, its retries, a redelivery after
+    a killed worker, beat's sweep): the run first claims the e-mail in a committed
+    UPDATE, sends, then marks it sent. A refused send releases the claim and counts
+    a failure (the leads hear after CALLBACK_NOTIFY_ALERT_AFTER), then raises so the
+    task retries. A run killed between claim and mark holds the claim until its
+    lease ends; then the sweep sends, with the same Message-ID."""
+    now = timezone.now()
+    claimed = Callback.objects.filter(notify_claimable(now), pk=callback_id).update(
+        assignee_notify_claimed_at=now
+    )
+    if not claimed:
         return False
     callback = Callback.objects.select_related("enquiry", "assigned_to__user").get(
         pk=callback_id
     )
     recipient = callback.assigned_to.user.email
-    if not recipient:
-        return False
-    send_templated_mail(
-        "callback_assigned",
-        to=[recipient],
-        context={
-            "callback": callback,
-            "due": when(callback.due_at),
-            "link": callback_link(callback),
-        },
+    try:
+        if not recipient:
+            raise OSError(f"clinician {callback.assigned_to_id} has no address")
+        send_templated_mail(
+            "callback_assigned",
+            to=[recipient],
+            context={
+                "callback": callback,
+                "due": when(callback.due_at),
+                "link": callback_link(callback),
+            },
+            key=_assignment_key(callback),
+        )
+    except OSError:
+        _notify_failed(callback, claimed_at=now)
+        raise
+    # Only the run that holds the claim marks it: a reassignment since has reset it.
+    Callback.objects.filter(pk=callback_id, assignee_notify_claimed_at=now).update(
+        assignee_notified_at=timezone.now()
     )
     return True
+
+
+def _assignment_key(callback: Callback) -> str:
+    """One key per assignment: a new holder gets a new e-mail."""
+    assigned = callback.assigned_at or callback.created_at
+    return f"callback-{callback.pk}-assigned-{assigned.timestamp():.0f}"
+
+
+def _notify_failed(callback: Callback, *, claimed_at: datetime) -> None:
+    """Release the claim and count the failure; at the threshold, tell the leads
+    once (the queue shows it from the first failure)."""
+    with transaction.atomic():
+        released = Callback.objects.filter(
+            pk=callback.pk, assignee_notify_claimed_at=claimed_at
+        ).update(
+            assignee_notify_claimed_at=None,
+            assignee_notify_failures=F("assignee_notify_failures") + 1,
+            assignee_notify_failed_at=timezone.now(),
+        )
+        failures = (
+            Callback.objects.filter(pk=callback.pk)
+            .values_list("assignee_notify_failures", flat=True)
+            .get()
+        )
+        if released and failures == settings.CALLBACK_NOTIFY_ALERT_AFTER:
+            lead_notice_raise(
+                callback_id=callback.pk,
+                kind=LeadNotice.Kind.UNNOTIFIED,
+                at=timezone.now(),
+            )
+    logger.warning(
+        "The assignment e-mail for callback %s was refused (%d so far).",
+        callback.pk,
+        failures,
+    )
 
 
 def lead_notice_raise(*, callback_id: int, kind: str, at: datetime) -> LeadNotice:
@@ -105,23 +169,29 @@ def _still_applies(notice: LeadNotice, *, overdue: set[int]) -> bool:
     return True
 
 
-@transaction.atomic
 def leads_digest_send() -> int:
     """Send the leads one e-mail listing every notice that is due, grouped by kind;
     return how many notices it carried. A notice that no longer applies (closed,
-    since assigned) is dropped unsent. Safe on two beats: each notice is claimed by
-    one round. A failed send rolls the claims back, so the next round sends them."""
+    since assigned) is dropped unsent.
+
+    Safe on two beats, and sent once: a round claims its notices in a committed
+    UPDATE, sends, then marks them sent. A refused send releases the claim, so the
+    next round sends them; a round that dies holds them until the claim's lease
+    ends (CALLBACK_NOTIFY_LEASE_SECONDS)."""
     now = timezone.now()
     batch = uuid.uuid4()
-    claimed = LeadNotice.objects.filter(
-        sent_at__isnull=True, not_before__lte=now
-    ).update(sent_at=now, batch=batch)
+    claimed = (
+        LeadNotice.objects.filter(sent_at__isnull=True, not_before__lte=now)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=_notify_lease_start(now)))
+        .update(claimed_at=now, batch=batch)
+    )
     if not claimed:
         return 0
+    mine = LeadNotice.objects.filter(batch=batch, sent_at__isnull=True)
     claimed_notices = list(
-        LeadNotice.objects.filter(batch=batch)
-        .select_related("callback__enquiry", "callback__assigned_to")
-        .order_by("callback__due_at", "pk")
+        mine.select_related("callback__enquiry", "callback__assigned_to").order_by(
+            "callback__due_at", "pk"
+        )
     )
     overdue = set(  # the queue's own rule, not a copy of it
         Callback.objects.overdue(now=now)
@@ -131,12 +201,24 @@ def leads_digest_send() -> int:
     notices = [n for n in claimed_notices if _still_applies(n, overdue=overdue)]
     leads = lead_emails()
     if not notices:
+        mine.update(sent_at=now)  # nothing left to say: dropped
         return 0
     if not leads:
+        mine.update(claimed_at=None, batch=None)
         logger.warning(
             "No lead has an e-mail address: %d notices unsent.", len(notices)
         )
         return 0
+    try:
+        _send_digest(notices, leads=leads, batch=batch)
+    except OSError:
+        mine.update(claimed_at=None, batch=None)
+        raise
+    mine.update(sent_at=timezone.now())
+    return len(notices)
+
+
+def _send_digest(notices: list[LeadNotice], *, leads: list[str], batch) -> None:
     sections = [
         {
             "title": label,
@@ -164,8 +246,8 @@ def leads_digest_send() -> int:
             ),
             "queue": absolute_url(reverse("admin:clinicians_callback_changelist")),
         },
+        key=f"leads-digest-{batch}",
     )
-    return len(notices)
 
 
 def leads_notify_unclosed(*, enquiry_ids: list[int]) -> int:

@@ -109,11 +109,16 @@ def hand_to(callback: Callback, clinician: Clinician, *, by, detail: str) -> Non
         callback.status = Status.ASSIGNED
     callback.assigned_to = clinician
     callback.assigned_at = timezone.now()
+    # A new holder: their own e-mail, claimed and counted afresh.
+    callback.assignee_notify_claimed_at = None
     callback.assignee_notified_at = None
+    callback.assignee_notify_failures = 0
+    callback.assignee_notify_failed_at = None
     callback.reminded_at = None
     callback.save(
         update_fields=["status", "assigned_to", "assigned_at", "assignee_notified_at",
-                       "reminded_at"]
+                       "assignee_notify_claimed_at", "assignee_notify_failures",
+                       "assignee_notify_failed_at", "reminded_at"]
     )  # fmt: skip
     CallbackEvent.objects.create(
         callback=callback,

@@ -67,3 +67,6 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 # The demo users log in with a password only (see security.py); set
 # ADMIN_REQUIRE_OTP=true to try the second factor locally.
 ADMIN_REQUIRE_OTP = env.bool("ADMIN_REQUIRE_OTP", default=False)
+
+# The service's phone line on the demo: an Ofcom drama number, never a real line.
+SERVICE_PHONE = env("SERVICE_PHONE", default="020 7946 0123 (demo number)")

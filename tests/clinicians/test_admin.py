@@ -384,14 +384,36 @@ def test_a_leads_default_queue_is_what_needs_a_lead(client):
             signoff_requested_at=now,
         ),
         "in hand": CallbackFactory(assigned_to=colleague),
+        "not told": CallbackFactory(
+            assigned_to=colleague, assignee_notify_failures=3
+        ),
     }  # fmt: skip
     names = {callback.pk: name for name, callback in made.items()}
 
     response = client.get(QUEUE)
 
     listed = {names[c.pk] for c in response.context["cl"].result_list}
-    assert listed == {"mine", "unassigned", "overdue", "signoff"}
+    assert listed == {"mine", "unassigned", "overdue", "signoff", "not told"}
     assert "Needs a lead" in response.text
+
+
+def test_a_callback_whose_assignee_was_never_told_is_flagged_until_they_are(client):
+    _staff(client, LEAD)
+    untold = CallbackFactory(
+        assigned_to=ClinicianFactory(),
+        assignee_notify_failures=3,
+        assignee_notify_failed_at=timezone.now(),
+    )
+
+    queue = client.get(QUEUE, {"queue": "unnotified"})
+    page = client.get(_page(untold))
+
+    assert [c.pk for c in queue.context["cl"].result_list] == [untold.pk]
+    assert "not told: e-mail refused 3 times" in queue.text
+    assert "may not know this callback is theirs" in page.text
+    Callback.objects.filter(pk=untold.pk).update(assignee_notified_at=timezone.now())
+    assert "may not know" not in client.get(_page(untold)).text
+    assert not client.get(QUEUE, {"queue": "unnotified"}).context["cl"].result_list
 
 
 def test_out_of_hours_the_countdown_says_when_calls_can_start(client, time_machine):

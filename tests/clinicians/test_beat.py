@@ -1,15 +1,17 @@
 """Beat's rounds: reminders, escalation, reassignment; each safe on two beats."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.utils import timezone
 
 from clinicians import services, tasks
-from clinicians.models import DutyChange
+from clinicians.models import DutyChange, LeadNotice
 from clinicians.staff_groups import LEAD
 from tests.clinicians.factories import CallbackFactory, ClinicianFactory, UserFactory
 from tests.enquiries.factories import PHONE, EnquiryFactory
@@ -125,19 +127,35 @@ def test_the_digest_drops_what_no_longer_applies(lead):
     assert waiting.enquiry.reference not in email.body  # someone holds it now
 
 
-def test_a_failed_digest_is_sent_by_the_next_round(lead, monkeypatch):
+def test_a_failed_digest_is_sent_by_the_next_round(lead, mail_server):
     ClinicianFactory(on_duty=False)
     callback = services.callback_open(enquiry_id=EnquiryFactory().pk)
 
-    def refuse(*args, **kwargs):
-        raise OSError("mail server down")
-
-    monkeypatch.setattr("referral_site.emails.send_mail", refuse)
+    mail_server.refuses = lambda message: True
     with pytest.raises(OSError):
         services.leads_digest_send()
-    monkeypatch.undo()
+    mail_server.refuses = lambda message: False
 
     assert services.leads_digest_send() == 1
+    assert services.leads_digest_send() == 0
+    [email] = mail.outbox
+    assert callback.enquiry.reference in email.body
+
+
+def test_a_digest_round_that_died_mid_send_is_sent_once_its_claim_expires(
+    lead, settings
+):
+    ClinicianFactory(on_duty=False)
+    callback = services.callback_open(enquiry_id=EnquiryFactory().pk)
+    # A round claimed the notice, then its worker was killed before sending.
+    LeadNotice.objects.update(claimed_at=timezone.now(), batch=uuid.uuid4())
+
+    assert services.leads_digest_send() == 0  # the claim still holds
+    with time_machine.travel(
+        timedelta(seconds=settings.CALLBACK_NOTIFY_LEASE_SECONDS + 1)
+    ):
+        assert services.leads_digest_send() == 1
+        assert services.leads_digest_send() == 0
     [email] = mail.outbox
     assert callback.enquiry.reference in email.body
 
@@ -197,24 +215,19 @@ def test_the_sweep_sends_an_assignment_email_that_was_never_queued(settings):
 
 
 def test_a_refused_assignment_email_does_not_stop_the_sweep_and_is_sent_next_time(
-    settings, monkeypatch
+    settings, mail_server
 ):
     settings.CALLBACK_SWEEP_GRACE_SECONDS = 300
     clinician = ClinicianFactory(user__email="duty@example.org")
     first = CallbackFactory(assigned_to=clinician, assigned_at=_in(-10))
     second = CallbackFactory(assigned_to=clinician, assigned_at=_in(-10))
-    sent_for = []
 
-    def refuse_the_first(*, subject, **kwargs):
-        if first.enquiry.reference in subject:
-            raise OSError("mail server refused")
-        sent_for.append(subject)
-
-    monkeypatch.setattr("referral_site.emails.send_mail", refuse_the_first)
+    mail_server.refuses = lambda message: first.enquiry.reference in message.subject
     assert services.callbacks_notify_missed() == 1  # the other still went
-    assert [second.enquiry.reference in s for s in sent_for] == [True]
-    monkeypatch.undo()
+    [sent] = mail.outbox
+    assert second.enquiry.reference in sent.subject
+    mail_server.refuses = lambda message: False
 
     assert services.callbacks_notify_missed() == 1  # the refused one, next round
-    [email] = mail.outbox
-    assert first.enquiry.reference in email.subject
+    assert services.callbacks_notify_missed() == 0
+    assert first.enquiry.reference in mail.outbox[1].subject

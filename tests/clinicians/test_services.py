@@ -1,12 +1,13 @@
 from datetime import date, datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.utils import timezone
 
 from clinicians import services, tasks
-from clinicians.models import Callback, Status, Urgency
+from clinicians.models import Callback, LeadNotice, Status, Urgency
 from clinicians.staff_groups import LEAD
 from tests.articles.factories import TopicFactory
 from tests.clinicians.factories import CallbackFactory, ClinicianFactory, UserFactory
@@ -274,19 +275,66 @@ def test_notifying_twice_sends_one_email():
     assert len(mail.outbox) == 1
 
 
-def test_a_failed_send_can_be_retried(monkeypatch):
+def test_a_failed_send_can_be_retried(mail_server):
     callback = CallbackFactory(assigned_to=ClinicianFactory())
 
-    def refuse(*args, **kwargs):
-        raise OSError("mail server down")
-
-    monkeypatch.setattr("referral_site.emails.send_mail", refuse)
+    mail_server.refuses = lambda message: True
     with pytest.raises(OSError):
         services.callback_notify_assignee(callback_id=callback.pk)
-    monkeypatch.undo()
+    mail_server.refuses = lambda message: False
 
     assert services.callback_notify_assignee(callback_id=callback.pk) is True
+    assert services.callback_notify_assignee(callback_id=callback.pk) is False
     assert len(mail.outbox) == 1
+
+
+def test_an_assignment_email_claimed_by_a_run_that_died_is_sent_once_it_expires(
+    settings,
+):
+    callback = CallbackFactory(assigned_to=ClinicianFactory())
+    # A worker claimed the e-mail and was killed (SIGKILL) before it sent.
+    Callback.objects.filter(pk=callback.pk).update(
+        assignee_notify_claimed_at=timezone.now()
+    )
+
+    assert services.callback_notify_assignee(callback_id=callback.pk) is False
+    with time_machine.travel(
+        timedelta(seconds=settings.CALLBACK_NOTIFY_LEASE_SECONDS + 1)
+    ):
+        assert services.callback_notify_assignee(callback_id=callback.pk) is True
+    [email] = mail.outbox
+    assert email.extra_headers["Message-ID"].startswith(f"<callback-{callback.pk}-")
+
+
+def test_an_assignment_email_that_keeps_failing_alerts_the_leads_once(
+    settings, mail_server
+):
+    settings.CALLBACK_NOTIFY_ALERT_AFTER = 3
+    callback = CallbackFactory(assigned_to=ClinicianFactory())
+    mail_server.refuses = lambda message: True
+
+    for _ in range(5):
+        with pytest.raises(OSError):
+            services.callback_notify_assignee(callback_id=callback.pk)
+
+    callback.refresh_from_db()
+    assert callback.assignee_notify_failures == 5
+    assert callback.assignee_notified_at is None
+    [notice] = LeadNotice.objects.filter(callback=callback)
+    assert notice.kind == LeadNotice.Kind.UNNOTIFIED
+
+
+def test_a_clinician_without_an_email_address_counts_as_a_failed_notification():
+    callback = CallbackFactory(assigned_to=ClinicianFactory(user__email=""))
+
+    with pytest.raises(OSError):
+        services.callback_notify_assignee(callback_id=callback.pk)
+
+    callback.refresh_from_db()
+    assert (callback.assignee_notify_failures, callback.assignee_notified_at) == (
+        1,
+        None,
+    )
 
 
 # --- the sweep ---

@@ -138,8 +138,13 @@ def test_beat_sweeps_up_an_enquiry_whose_callback_was_never_queued(worker_and_be
 
 
 def test_beat_escalates_an_overdue_callback_with_nobody_present(worker_and_beat):
-    from tests.clinicians.factories import CallbackFactory
+    from django.contrib.auth.models import Group
 
+    from referral_site.roles import LEAD
+    from tests.clinicians.factories import CallbackFactory, UserFactory
+
+    lead = UserFactory(username="lead-on-call", email="lead@example.org")
+    lead.groups.add(Group.objects.get(name=LEAD))
     overdue = CallbackFactory(
         assigned_to=ClinicianFactory(), due_at=timezone.now() - timedelta(minutes=1)
     )
