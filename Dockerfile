@@ -23,4 +23,6 @@ RUN DJANGO_SECRET_KEY=build-only FIELD_ENCRYPTION_KEY=dGVzdC1vbmx5LWtleS10ZXN0LW
 
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "referral_site.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# 0.0.0.0 inside the container only: publish the port to the proxy alone, never to
+# the world (docs/security.md, "Proxy trust").
+CMD ["gunicorn", "referral_site.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--logger-class", "referral_site.access_log.RedactingLogger"]

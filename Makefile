@@ -14,7 +14,7 @@ TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 PYTHON := $(shell for p in python3.13 python3.12; do \
 	$$p -c 'import sys; assert sys.version_info >= (3, 12)' >/dev/null 2>&1 && { echo $$p; break; }; done)
 
-.PHONY: help venv run test lint format test-fast test-integration test-postgres bench up down
+.PHONY: help venv run test lint format test-fast test-integration test-postgres test-security test-faults bench up down
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -42,9 +42,10 @@ run: venv ## Start the whole system on SQLite with an embedded broker: web, work
 	PATH="$(CURDIR)/$(BIN):$$PATH" RUN_PORT=$(PORT) SITE_URL=http://127.0.0.1:$(PORT) \
 		$(BIN)/honcho --procfile Procfile.dev start
 
-lint: venv ## ruff check and ruff format --check
+lint: venv ## ruff check, ruff format --check, and bandit over the app packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -c pyproject.toml -q -r referral_site articles enquiries clinicians
 
 format: venv ## Format and fix what ruff can
 	$(BIN)/ruff format .
@@ -53,14 +54,20 @@ format: venv ## Format and fix what ruff can
 test: lint test-fast test-integration ## Lint, the fast suite, then the integration suite
 
 test-fast: venv ## The fast suite: in-memory SQLite, tasks run eagerly, browser tests in Chromium
-	$(BIN)/pytest -m "not integration"
+	$(BIN)/pytest -m "not integration and not security and not faults"
 
 test-integration: venv ## Real PostgreSQL, Redis and Celery worker + beat (skipped, saying why, when they are not running)
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
 		$(BIN)/pytest -m integration
 
 test-postgres: venv ## The fast suite again, on PostgreSQL
-	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -m "not integration and not browser"
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -m "not integration and not browser and not security and not faults"
+
+test-faults: venv ## Redis, PostgreSQL, mail, web and worker broken on purpose (own servers, tmp folders)
+	$(BIN)/pytest -m faults
+
+test-security: venv ## The attacker's probe (tests/security/), on PostgreSQL
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -m security
 
 bench: venv ## Speed measurements (not tests)
 	$(BIN)/python bench/run.py

@@ -6,6 +6,7 @@ once, by a Celery task, and the page offers them with srcset; the original is ke
 
 import hashlib
 import logging
+import warnings
 from io import BytesIO
 
 from django.conf import settings
@@ -21,8 +22,25 @@ RENDITION_WIDTHS = (480, 800, 1200)
 WEBP_QUALITY = 80
 
 
+def _open(source) -> Image.Image:
+    """Image.open, lazily as ever (nothing is decoded yet), without Pillow's bomb
+    warning: it comes at a higher count than our limit, and ours decides."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        return Image.open(source)
+
+
+def _too_many_pixels(image: Image.Image) -> bool:
+    # Read from the header: nothing is decoded yet.
+    return image.width * image.height > settings.ARTICLE_IMAGE_MAX_PIXELS
+
+
 def validate_hero_image(upload) -> None:
-    """A JPEG, PNG or WebP within the size limit, whatever the file is called."""
+    """A JPEG, PNG or WebP within the size limits, whatever the file is called.
+
+    Pixels are counted as well as bytes: a small file can unpack to a huge picture
+    (a decompression bomb), which would take the resizing worker's memory and time.
+    """
     limit = settings.ARTICLE_IMAGE_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
@@ -31,9 +49,21 @@ def validate_hero_image(upload) -> None:
         )
     try:
         upload.seek(0)
-        with Image.open(upload) as image:
+        with _open(upload) as image:
             found = image.format
+            if _too_many_pixels(image):
+                raise ValidationError(
+                    f"This picture is {image.width} x {image.height} pixels; the"
+                    f" largest we take is {settings.ARTICLE_IMAGE_MAX_PIXELS / 1e6:.0f}"
+                    " million pixels (such as 6000 x 4000). Make it smaller and"
+                    " upload it again."
+                )
             image.verify()
+    except Image.DecompressionBombError as error:  # far past even Pillow's limit
+        raise ValidationError(
+            "This picture is far too large in pixels. Make it smaller and upload it"
+            " again."
+        ) from error
     except (UnidentifiedImageError, OSError, SyntaxError) as error:
         raise ValidationError(
             "This file is not a picture we can use. Upload a JPEG, PNG or WebP."
@@ -49,7 +79,11 @@ def validate_hero_image(upload) -> None:
 def _renditions_of(name: str, owner: int | str) -> list[dict]:
     digest = hashlib.sha256(name.encode()).hexdigest()[:12]
     made = []
-    with default_storage.open(name) as source, Image.open(source) as original:
+    with default_storage.open(name) as source, _open(source) as original:
+        if _too_many_pixels(original):
+            # Uploaded before the limit, or put in storage by other means.
+            logger.warning("Picture %s has too many pixels to resize; skipped.", name)
+            return []
         image = ImageOps.exif_transpose(original)
         image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
         widths = [w for w in RENDITION_WIDTHS if w < image.width] or [image.width]

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
-from xml.etree.ElementTree import Element, ParseError, TreeBuilder
+
+# Building only: parsing is defusedxml's (DefusedXMLParser below).
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder  # nosec B405
 from xml.parsers import expat
 from zoneinfo import ZoneInfo
 

@@ -4,6 +4,8 @@ Run after every migrate (post_migrate), so a new permission reaches its group on
 next deploy and a fresh database has the groups before anyone logs in.
 """
 
+from django.apps import apps as django_apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 
 from referral_site.roles import CLINICIAN, EDITOR, LEAD
@@ -69,12 +71,23 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "enquiries.add_closedday",
         "enquiries.change_closedday",
         "enquiries.delete_closedday",
+        # A lost phone: a lead removes its authenticator, so its owner sets up
+        # again. Nobody removes their own second factor (see docs/security.md).
+        "otp_totp.view_totpdevice",
+        "otp_totp.delete_totpdevice",
+        "otp_static.view_staticdevice",
+        "otp_static.delete_staticdevice",
     ],
 }
 
 
 def ensure_staff_groups(**kwargs) -> None:
-    """Create the groups and set their permissions exactly. Safe to run any time."""
+    """Create the groups and set their permissions exactly. Safe to run any time.
+
+    Run after this app's migrations, when apps later in INSTALLED_APPS (the
+    second-factor ones) may not have their permissions yet: make them first."""
+    for app_config in django_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
     for group_name, codenames in GROUP_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=group_name)
         permissions = []

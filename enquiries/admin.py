@@ -186,7 +186,7 @@ def _json_download(enquiry: Enquiry, body: str) -> HttpResponse:
 class AuditEventAdmin(ReadOnlyAdmin):
     """The audit log: read by leads, written only by the code, never edited."""
 
-    list_display = ["at", "enquiry", "action", "actor"]
+    list_display = ["at", "enquiry", "action", "actor", "client_address"]
     list_filter = ["action"]
     search_fields = ["enquiry__reference"]
     list_select_related = ["enquiry", "actor"]

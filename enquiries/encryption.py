@@ -247,8 +247,9 @@ def _raw_values(
     pk_field = model._meta.pk
     columns = ", ".join(quote(f.column) for f in (pk_field, *fields))
     placeholders = ", ".join(["%s"] * len(pks))
+    # Identifiers quoted by the backend, values passed as parameters.
     sql = (
-        f"SELECT {columns} FROM {quote(model._meta.db_table)}"
+        f"SELECT {columns} FROM {quote(model._meta.db_table)}"  # nosec B608
         f" WHERE {quote(pk_field.column)} IN ({placeholders})"
     )
     with connection.cursor() as cursor:

@@ -3,6 +3,8 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from encrypted_model_fields.fields import EncryptedCharField, EncryptedTextField
 
+from referral_site.client_address import current_client_ip
+
 from .references import new_reference
 
 MESSAGE_MAX_LENGTH = 1000
@@ -289,6 +291,13 @@ class AuditEvent(models.Model):
         help_text="The member of staff; empty when the person or the system acted.",
     )
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+    client_address = models.GenericIPAddressField(
+        null=True,
+        blank=True,
+        help_text="Where the member of staff was (the request's client address, as"
+        " referral_site/client_address.py finds it). Empty when the person or the"
+        " system acted: the person's own address is not kept after they withdraw.",
+    )
 
     class Meta:
         ordering = ["-at"]
@@ -299,6 +308,9 @@ class AuditEvent(models.Model):
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
             raise ValueError("Audit events cannot be changed.")
+        if self.actor_id is not None and self.client_address is None:
+            # Staff acted, in the request being served (None in a task or command).
+            self.client_address = current_client_ip()
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

@@ -1,5 +1,7 @@
+import re
 from datetime import datetime, timedelta
 
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -7,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
+from encrypted_model_fields import fields as field_library
 
 from articles.models import Topic
+from referral_site.ratelimits import over_the_limit
 
 from .availability import (
     call_plan,
@@ -31,17 +34,29 @@ from .services import (
     withdrawal_link_email,
 )
 
-# What the thank-you page needs, kept in the session: never in the URL.
+# What the thank-you page needs, kept in the session: never in the URL. The private
+# link's token is sealed there (encrypted with FIELD_ENCRYPTION_KEY, as the answers
+# are at rest): the session table never holds it in clear.
 _SESSION_THANKS = "enquiry_thanks"
+# The characters secrets.token_urlsafe makes: anything else (nothing, a "/") is not
+# one of our links and cannot even be made into one.
+_TOKEN_FORMAT = re.compile(r"[A-Za-z0-9_-]{1,128}")
+
+
+def _sealed(token: str) -> str:
+    return field_library.CRYPTER.encrypt(token.encode()).decode()
+
+
+def _unsealed(sealed: str) -> str | None:
+    try:
+        return field_library.CRYPTER.decrypt(sealed.encode()).decode()
+    except InvalidToken:  # sealed with a key since retired: the link is not shown
+        return None
 
 
 def _over_the_limit(request: HttpRequest) -> bool:
-    return is_ratelimited(
-        request,
-        group="enquiries.submit",
-        key="ip",
-        rate=settings.ENQUIRY_RATE_LIMIT,
-        increment=True,
+    return over_the_limit(
+        request, group="enquiries.submit", rate=settings.ENQUIRY_RATE_LIMIT
     )
 
 
@@ -73,7 +88,7 @@ def enquiry_create(request: HttpRequest) -> HttpResponse:
         if thanks.get("reference") != submission.enquiry.reference:
             thanks = {"reference": submission.enquiry.reference}
         if submission.withdrawal_token:
-            thanks["withdrawal_token"] = submission.withdrawal_token
+            thanks["withdrawal_token"] = _sealed(submission.withdrawal_token)
         request.session[_SESSION_THANKS] = thanks
         return redirect("enquiries:enquiry_thanks")
     return _form_page(request, form)
@@ -176,8 +191,9 @@ def enquiry_thanks(request: HttpRequest) -> HttpResponse:
     if enquiry is None:
         return redirect("enquiries:enquiry_create")
     # The private link is shown once: it leaves the session as it is shown.
-    withdrawal_token = thanks.pop("withdrawal_token", None)
+    sealed = thanks.pop("withdrawal_token", None)
     request.session[_SESSION_THANKS] = thanks
+    withdrawal_token = _unsealed(sealed) if sealed else None
     withdrawal_url = _withdrawal_url(withdrawal_token) if withdrawal_token else None
     now = timezone.now()
     in_danger = reports_danger(enquiry)
@@ -209,9 +225,10 @@ def enquiry_thanks(request: HttpRequest) -> HttpResponse:
 def withdrawal_link_emailed(request: HttpRequest) -> HttpResponse:
     """The person asked for their private link by email (never sent otherwise)."""
     token = request.POST.get("token", "")
-    if is_ratelimited(
-        request, group="enquiries.email-link", key="ip", rate="5/h", increment=True
-    ):
+    if not _TOKEN_FORMAT.fullmatch(token):
+        # Not a link of ours (empty, cut short, or with a "/"): say so, plainly.
+        return render(request, "enquiries/withdraw_unknown.html", status=400)
+    if over_the_limit(request, group="enquiries.email-link", rate="5/h"):
         return render(request, "enquiries/enquiry_blocked.html", status=429)
     link = _withdrawal_url(token)
     try:

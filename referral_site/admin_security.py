@@ -13,6 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from two_factor.utils import default_device
 
 
@@ -58,11 +60,20 @@ class LockoutBackend(AxesStandaloneBackend):
         return super().authenticate(request, username, password, **kwargs)
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's address, as the enquiry rate limit reads it.
+def guard_second_factor_admins(site: AdminSite) -> None:
+    """Nobody removes their own second factor, not even a lead: a stolen session
+    could otherwise drop the device and enrol the thief's. A colleague with the
+    permission (a lead) or a superuser removes a lost phone's device."""
+    for model in (TOTPDevice, StaticDevice):
+        registered = site._registry.get(model)
+        if registered is None:
+            continue
 
-    Behind a proxy REMOTE_ADDR is the proxy's, shared by everyone: locking that out
-    would lock out every clinician with one username.
-    """
-    key = settings.RATELIMIT_IP_META_KEY or "REMOTE_ADDR"
-    return request.META.get(key) or request.META.get("REMOTE_ADDR")
+        class Guarded(type(registered)):
+            def has_delete_permission(self, request, obj=None) -> bool:
+                if obj is not None and obj.user_id == request.user.pk:
+                    return False
+                return super().has_delete_permission(request, obj)
+
+        site.unregister(model)
+        site.register(model, Guarded)

@@ -2,13 +2,22 @@
 
 Code here logs ids and references only; this is the net under that rule, for a
 library's message or a mistake. It rewrites each record's message with email
-addresses, phone numbers and postcodes replaced by placeholders.
+addresses, phone numbers and postcodes replaced by placeholders, and the private
+withdrawal link's token (a capability that erases a person's data) cut out of any
+path: Django's own "Not Found: /get-help/withdraw/<token>/" included.
+
+referral_site/access_log.py does the same for gunicorn's access log.
 """
 
 import logging
 import re
 
+# The path segment after /withdraw/, whatever the token looks like (a shortened
+# or mistyped one is still most of a capability), except the "email me" page.
+WITHDRAWAL_TOKEN = re.compile(r"(/withdraw/)(?!email-me/)[^/?#\s\"']+")
+
 _PATTERNS = [
+    (WITHDRAWAL_TOKEN, r"\1[token]"),
     (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "[email]"),
     # A UK postcode, whole ("LS6 2AB") or the kind people type ("ls62ab").
     (re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b", re.IGNORECASE), "[postcode]"),

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from two_factor.urls import urlpatterns as two_factor_urls
+from two_factor import views as two_factor_views
 
 from articles import views as article_views
 from articles.feeds import LatestArticlesFeed
@@ -9,7 +9,7 @@ from articles.sitemaps import SITEMAPS
 from enquiries import views as enquiry_views
 
 from . import views
-from .admin_security import StaffAdminSite
+from .admin_security import StaffAdminSite, guard_second_factor_admins
 
 # What two_factor's docs do: every ModelAdmin stays registered with admin.site, which
 # now asks for the second factor when ADMIN_REQUIRE_OTP is on.
@@ -17,6 +17,38 @@ admin.site.__class__ = StaffAdminSite
 admin.site.site_header = "Referral service: staff"
 admin.site.site_title = "Referral service staff"
 admin.site.index_title = "Staff area"
+guard_second_factor_admins(admin.site)
+
+# Only the two_factor pages the service needs: log in, set up an authenticator, its
+# QR code, and backup codes. Not its profile or "disable" pages: a stolen session
+# must not be able to remove the second factor. A lead or a superuser removes a
+# lost device through the admin (django_otp's device pages).
+two_factor_urls = (
+    [
+        path("account/login/", two_factor_views.LoginView.as_view(), name="login"),
+        path(
+            "account/two_factor/setup/",
+            two_factor_views.SetupView.as_view(),
+            name="setup",
+        ),
+        path(
+            "account/two_factor/qrcode/",
+            two_factor_views.QRGeneratorView.as_view(),
+            name="qr",
+        ),
+        path(
+            "account/two_factor/setup/complete/",
+            two_factor_views.SetupCompleteView.as_view(),
+            name="setup_complete",
+        ),
+        path(
+            "account/two_factor/backup/tokens/",
+            two_factor_views.BackupTokensView.as_view(),
+            name="backup_tokens",
+        ),
+    ],
+    "two_factor",
+)
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -32,3 +64,6 @@ urlpatterns = [
     path("get-help/", include("enquiries.urls")),
     path("", include("articles.urls")),
 ]
+
+# Any failure nothing else handled: the outage page when the database is down.
+handler500 = "referral_site.errors.server_error"

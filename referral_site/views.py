@@ -46,11 +46,13 @@ _PUBLIC_MEDIA = ("articles/",)
 def media(request: HttpRequest, name: str) -> FileResponse:
     """Serve an uploaded article picture from the site itself (no CDN). Resized
     copies have unique names, so browsers may keep them for a year."""
-    if not name.startswith(_PUBLIC_MEDIA) or ".." in name.split("/"):
-        raise Http404
+    parts = name.split("/")
+    if not name.startswith(_PUBLIC_MEDIA) or ".." in parts or not parts[-1]:
+        raise Http404  # outside the pictures, or a folder ("articles/")
     try:
         handle = default_storage.open(name)
-    except (FileNotFoundError, SuspiciousFileOperation) as error:
+    except (OSError, ValueError, SuspiciousFileOperation) as error:
+        # Missing, a folder, or a name the filesystem refuses (a NUL byte).
         raise Http404 from error
     response = FileResponse(handle)
     response["Cache-Control"] = "public, max-age=31536000, immutable"

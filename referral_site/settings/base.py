@@ -4,10 +4,12 @@ Values that differ between environments come from the environment (see .env.exam
 dev.py and test.py give them development defaults, prod.py insists on them.
 """
 
+import os
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -40,15 +42,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so that every response carries the policy and the site's own headers,
+    # static files and the 400 for a NUL byte included (referral_site/middleware.py).
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "referral_site.middleware.SiteSecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "referral_site.middleware.StaffSessionMiddleware",  # idle and absolute expiry
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",  # who made each revision
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "referral_site.urls"
@@ -92,7 +98,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded article images and their resized copies.
 MEDIA_URL = "media/"
@@ -108,26 +114,48 @@ STORAGES = {
 }
 
 # One shared cache for every web process (the enquiry rate limit counts in it):
-# Redis in production, this process's memory when CACHE_URL is unset.
+# Redis in production, this process's memory when CACHE_URL is unset. Nothing in
+# the cache is needed to save an enquiry, so a cache that is slow is given up on
+# within a third of a second (see referral_site/ratelimits.py and docs/nothing-lost.md).
 CACHE_URL = env("CACHE_URL", default="")
+CACHE_TIMEOUT_SECONDS = env.float("CACHE_TIMEOUT_SECONDS", default=0.3)
+REDIS_CACHE = {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "LOCATION": CACHE_URL,
+    "OPTIONS": {
+        "socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
+        "socket_timeout": CACHE_TIMEOUT_SECONDS,
+    },
+}
 CACHES = {
     "default": (
-        {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": CACHE_URL,
-        }
+        REDIS_CACHE
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-# Behind a proxy, the header that carries the client's address (such as
-# HTTP_X_FORWARDED_FOR); unset, the connection's own address is used.
-RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
+# The rate limit counts per client address, as referral_site/client_address.py
+# finds it (RATELIMIT_IP_META_KEY and TRUSTED_PROXY_COUNT: the security section).
 # Django's own Redis cache increments atomically; django-ratelimit just does not
 # list it among the backends it knows.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 # --- Security -----------------------------------------------------------------
+# See docs/security.md for why each of these is what it is.
+# How many proxies of ours stand in front of gunicorn, each appending the address
+# it saw to X-Forwarded-For: 0 when none (the connection's address is the client's),
+# 1 behind one load balancer. Only their entries are believed: anything to the
+# left was written by the client (referral_site/client_address.py).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if "RATELIMIT_IP_META_KEY" in os.environ:
+    # It used to name a header to believe whole; a client can write any address
+    # there. Refuse to start rather than silently count everyone as the proxy.
+    raise ImproperlyConfigured(
+        "RATELIMIT_IP_META_KEY is no longer read: unset it and set"
+        " TRUSTED_PROXY_COUNT (1 behind one proxy) instead; see .env.example."
+    )
+# The enquiry rate limit and the login lockout count per the same address.
+RATELIMIT_IP_META_KEY = "referral_site.client_address.client_ip"
 # Every asset is ours: no CDN, font service or analytics, so the policy can be strict.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -135,17 +163,24 @@ SECURE_CSP = {
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "object-src": [CSP.NONE],
-    "base-uri": [CSP.SELF],
+    "base-uri": [CSP.NONE],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# The private withdrawal link's pages send less (referral_site/middleware.py).
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Lax: a link from an email to the admin still arrives signed in; a form posted
+# from another site does not carry the cookie.
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 # The load balancer's health probe speaks plain HTTP to /healthz.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Uploaded pictures larger than this many pixels are refused: a small file can
+# unpack to gigabytes (a decompression bomb) in the worker that resizes it.
+ARTICLE_IMAGE_MAX_PIXELS = env.int("ARTICLE_IMAGE_MAX_PIXELS", default=40_000_000)
 
 # The encryption key(s) for contact details and free text. A comma-separated list:
 # the first key encrypts, every key decrypts, so keys can be rotated
@@ -178,11 +213,41 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # --- Celery -------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://localhost:6379/0")
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Resizing a picture can take seconds and hundreds of MB: its own queue and worker,
+# so it never delays opening a callback (docs/security.md, "Uploads"). Every
+# worker start names the queues it takes: Procfile.dev both, docker-compose one each.
+CELERY_TASK_ROUTES = {
+    "articles.tasks.article_make_renditions": {"queue": "images"},
+    "articles.tasks.article_image_make_renditions": {"queue": "images"},
+}
 CELERY_TASK_ACKS_LATE = True  # so every task must be safe to run twice
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True  # tasks return nothing worth keeping
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task running when the broker drops finishes, and its late ack is given up
+# (referral_site/celery.py); the message comes back after the visibility timeout
+# and finds its work done. Unacked messages of a killed worker come back after
+# the same timeout, but beat's sweep has usually done their work long before.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# No request waits on the broker for more than about a second: a frozen or absent
+# Redis makes `.delay()` fail fast, the failure is logged after the commit, and
+# beat's sweep does the work instead (referral_site/queueing.py). The worker reads
+# these too; it reconnects by itself when they expire.
+BROKER_TIMEOUT_SECONDS = env.float("BROKER_TIMEOUT_SECONDS", default=0.3)
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT_SECONDS
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_timeout": BROKER_TIMEOUT_SECONDS,
+    "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
+    "visibility_timeout": 15 * 60,  # longer than any task runs
+}
+# One quick retry (a pooled connection gone stale after a Redis restart), no more.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0,
+    "interval_max": 0,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = env(
     "CELERY_BEAT_SCHEDULE_FILENAME",
@@ -195,6 +260,12 @@ CALLBACK_SWEEP_INTERVAL_SECONDS = env.int(
     "CALLBACK_SWEEP_INTERVAL_SECONDS", default=120
 )
 CALLBACK_SWEEP_GRACE_SECONDS = env.int("CALLBACK_SWEEP_GRACE_SECONDS", default=300)
+# An e-mail run holds its claim this long: longer than any send can take (the SMTP
+# timeout is 10 s). A run that dies mid-send is replaced once the claim expires.
+CALLBACK_NOTIFY_LEASE_SECONDS = env.int("CALLBACK_NOTIFY_LEASE_SECONDS", default=300)
+# After this many refused assignment e-mails the leads hear of it, and the queue
+# shows the callback as "assignee not told" until one goes through.
+CALLBACK_NOTIFY_ALERT_AFTER = env.int("CALLBACK_NOTIFY_ALERT_AFTER", default=3)
 # Beat: remind the assignee this long before a callback falls due.
 CALLBACK_REMINDER_MINUTES = env.int("CALLBACK_REMINDER_MINUTES", default=15)
 CALLBACK_BEAT_INTERVAL_SECONDS = env.int("CALLBACK_BEAT_INTERVAL_SECONDS", default=60)
@@ -236,6 +307,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "enquiries.tasks.enquiries_purge_expired",
         "schedule": crontab(hour=3, minute=15),  # daily, in the quiet of the night
     },
+    # Expired sessions stay in the table until removed: a staff session's data,
+    # and a person's thank-you state, are not kept past their expiry.
+    "sessions-clear-expired": {
+        "task": "enquiries.tasks.sessions_clear_expired",
+        "schedule": crontab(hour=3, minute=45),  # daily
+    },
 }
 
 # --- The service ----------------------------------------------------------------
@@ -256,6 +333,9 @@ CALLBACK_ATTEMPT_SPACING_MINUTES = {
     "soon": env.int("CALLBACK_ATTEMPT_SPACING_SOON_MINUTES", default=60),
 }
 SITE_NAME = env("SITE_NAME", default="Addictions Advice and Referral")
+# The service's own phone line, shown where a person may need to talk now (the
+# outage page among them). Empty: not shown. Demo settings use a drama number.
+SERVICE_PHONE = env("SERVICE_PHONE", default="")
 # Shown in every footer. A placeholder until the service's registration is confirmed.
 ICO_REGISTRATION = env("ICO_REGISTRATION", default="ZA000000 (placeholder)")
 # How soon a clinician should call back a new enquiry, by urgency band (minutes);
@@ -271,17 +351,30 @@ CALLBACK_TARGET_MINUTES = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "referral_site.logging.RedactPersonalData"}},
+    "filters": {
+        "redact": {"()": "referral_site.logging.RedactPersonalData"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
     "formatters": {"plain": {"format": "{levelname} {name}: {message}", "style": "{"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
             "filters": ["redact"],
-        }
+        },
+        # Django's error e-mails to ADMINS, through the same filter (replacing the
+        # unfiltered handler Django's own logging config would leave in place).
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "redact"],
+        },
     },
+    "loggers": {"django": {"handlers": ["mail_admins"], "level": "INFO"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
+# Error reports (to ADMINS, or any tracker) carry no submitted values or variables.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "referral_site.errors.NoPersonalDataReporterFilter"
 # The worker logs through the handlers above (and their filter), not its own.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 

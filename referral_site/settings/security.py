@@ -52,12 +52,18 @@ AXES_COOLOFF_TIME = _timedelta(minutes=_env.int("LOGIN_LOCKOUT_MINUTES", default
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin_security/locked_out.html"
-# The client's address as the enquiry rate limit reads it (RATELIMIT_IP_META_KEY).
-AXES_CLIENT_IP_CALLABLE = "referral_site.admin_security.client_ip"
+# The client's address as the enquiry rate limit reads it: behind a proxy, the one
+# the proxy saw (TRUSTED_PROXY_COUNT), never an address the client wrote itself.
+AXES_CLIENT_IP_CALLABLE = "referral_site.client_address.client_ip"
 
 # --- Sessions ---------------------------------------------------------------------
-# Gone when the browser closes, and after this long without a request: every
-# request saves the session, so the age counts from the last one.
+# Gone when the browser closes, and after this long without a request: every staff
+# request (under /admin/) saves the session, so the age counts from the last one
+# (referral_site.middleware.StaffSessionMiddleware). Public pages do not save it:
+# a page that shared caches may keep must not set a cookie.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = _env.int("SESSION_IDLE_MINUTES", default=30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+# However busy, a staff session ends this long after its login: a stolen session
+# cookie is not good for ever.
+STAFF_SESSION_MAX_HOURS = _env.int("STAFF_SESSION_MAX_HOURS", default=12)
