@@ -1,0 +1,160 @@
+"""A person at a browser, in the standard library: opens /get-help/, keeps its
+cookies, sends the form with the hidden fields the page gave it, follows the redirect
+to the thank-you page and reads the reference there.
+
+The site runs with the production settings behind what would be a TLS-terminating
+proxy: each request says `X-Forwarded-Proto: https` (SECURE_PROXY_SSL_HEADER) and a
+POST carries the page's own origin, as a browser sends it, so the CSRF check is the
+real one. The session and CSRF cookies are `Secure`; a browser sends them back to
+the https address it thinks it is on, and so does this client.
+"""
+
+import http.client
+import re
+import time
+import uuid
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode
+
+from tests.enquiries.factories import form_data
+
+FORM = "/get-help/"
+THANKS = "/get-help/thank-you/"
+_REFERENCE = re.compile(r'id="reference">\s*(R-[A-Z0-9]+)\s*<')
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: str
+    seconds: float
+    error: str = ""  # the connection failed: no answer at all
+
+
+@dataclass
+class Outcome:
+    """What one send of the form came to, as the person saw it."""
+
+    token: str
+    status: int  # 0: no answer (connection reset, refused or timed out)
+    seconds: float
+    location: str = ""
+    reference: str = ""
+    body: str = ""
+    error: str = ""
+
+    @property
+    def accepted(self) -> bool:
+        """302 to the thank-you page, which showed a reference."""
+        return self.status == 302 and self.location == THANKS and bool(self.reference)
+
+    def __str__(self) -> str:
+        shown = self.error or f"{self.status} {self.location}".strip()
+        return f"send of {self.token[:8]}: {shown} in {self.seconds:.2f}s"
+
+
+class _HiddenFields(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.fields: dict[str, str] = {}
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if tag == "input" and values.get("type") == "hidden" and values.get("name"):
+            self.fields[values["name"]] = values.get("value") or ""
+
+
+@dataclass
+class Browser:
+    """One person: one cookie jar."""
+
+    port: int
+    timeout: float = 40  # longer than gunicorn's own worker timeout
+    cookies: dict[str, str] = field(default_factory=dict)
+    form: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def host(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def request(self, method: str, path: str, body: dict | None = None) -> Response:
+        headers = {"Host": self.host, "X-Forwarded-Proto": "https"}
+        headers["User-Agent"] = "faults-suite"
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        encoded = None
+        if body is not None:
+            encoded = urlencode(body, doseq=True).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Origin"] = f"https://{self.host}"
+            headers["Referer"] = f"https://{self.host}{FORM}"
+        connection = http.client.HTTPConnection(
+            "127.0.0.1", self.port, timeout=self.timeout
+        )
+        started = time.monotonic()
+        try:
+            connection.request(method, path, body=encoded, headers=headers)
+            answer = connection.getresponse()
+            text = answer.read().decode(errors="replace")
+        except (OSError, http.client.HTTPException) as error:
+            seconds = time.monotonic() - started
+            return Response(0, {}, "", seconds, error=f"{type(error).__name__}")
+        finally:
+            connection.close()
+        seconds = time.monotonic() - started
+        for value in answer.headers.get_all("Set-Cookie") or []:
+            jar = SimpleCookie()
+            jar.load(value)
+            for name, morsel in jar.items():
+                self.cookies[name] = morsel.value
+        return Response(answer.status, dict(answer.headers.items()), text, seconds)
+
+    def open_form(self) -> Response:
+        """GET the form and keep its hidden fields (CSRF token, submission token,
+        the signed time it was shown, the consent version)."""
+        response = self.request("GET", FORM)
+        parser = _HiddenFields()
+        parser.feed(response.body)
+        self.form = parser.fields
+        return response
+
+    def answers(self, **changes) -> dict:
+        """Valid answers, with the hidden fields from the page this person has open."""
+        assert self.form.get("submission_token"), "open_form() first (or it failed)"
+        return form_data(**changes) | self.form
+
+    def send(self, body: dict | None = None) -> Outcome:
+        """POST the form (the answers for the page open, unless given), and on a
+        redirect to the thank-you page follow it and read the reference."""
+        body = body or self.answers()
+        response = self.request("POST", FORM, body)
+        outcome = Outcome(
+            token=body["submission_token"],
+            status=response.status,
+            seconds=response.seconds,
+            location=response.headers.get("Location", ""),
+            body=response.body,
+            error=response.error,
+        )
+        if outcome.status == 302 and outcome.location == THANKS:
+            thanks = self.request("GET", THANKS)
+            found = _REFERENCE.search(thanks.body)
+            outcome.reference = found.group(1) if found else ""
+            if not found:
+                outcome.error = f"thank-you page answered {thanks.status}, no reference"
+        return outcome
+
+    def visit_and_send(self) -> Outcome:
+        """Open the form and send it, as one person does."""
+        page = self.open_form()
+        if page.status != 200 or not self.form.get("submission_token"):
+            return Outcome(
+                token=f"(no form: {uuid.uuid4()})",
+                status=page.status,
+                seconds=page.seconds,
+                error=page.error or f"the form answered {page.status}",
+            )
+        return self.send()

@@ -1,0 +1,199 @@
+"""The production shape, one stack a test: our own Redis (broker db 0, cache db 1),
+a database of its own on our PostgreSQL cluster, the SMTP sink, gunicorn with the
+production settings, a prefork Celery worker and beat, as separate processes."""
+
+import itertools
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .browser import Browser
+from .processes import (
+    PostgresCluster,
+    Process,
+    RedisServer,
+    SmtpSink,
+    children,
+    free_port,
+    tail,
+    wait_for,
+)
+
+# The beat rounds, fast enough for a test: every assignment missed is re-sent, and
+# every enquiry without a callback opened, within SWEEP_INTERVAL + SWEEP_GRACE
+# (+ NOTIFY_LEASE when the run that claimed the e-mail died).
+SWEEP_INTERVAL = 2
+SWEEP_GRACE = 2
+BEAT_INTERVAL = 3
+# A notification claimed by a run that died is sent by the sweep once its claim's
+# lease ends: longer than the SMTP timeout (10 s), far shorter than production's.
+NOTIFY_LEASE = 12
+SECRET_KEY = "faults-suite-only-" + "k" * 40
+# Variables of ours that the calling shell might carry: the stack sets its own.
+_OURS = ("DJANGO_", "DATABASE_", "CELERY_", "CACHE_", "MAIL_", "ENQUIRY_", "CALLBACK_")
+_OURS += ("SITE_", "STATIC_", "BROKER_", "MEDIA_")
+_database_numbers = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What the whole session shares: a migrated, seeded template database and the
+    collected static files."""
+
+    template: str
+    static_root: Path
+    encryption_key: str
+
+
+def production_env(**values: str) -> dict:
+    """The environment production needs (referral_site/settings/prod.py), for one
+    of our stacks; `values` fill in or override it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_OURS)}
+    return (
+        env
+        | {
+            "DJANGO_SETTINGS_MODULE": "referral_site.settings.prod",
+            "DJANGO_SECRET_KEY": SECRET_KEY,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "DJANGO_SECURE_HSTS_SECONDS": "0",
+            "ENQUIRY_MIN_FILL_SECONDS": "0",
+            # Several sends a test from one address; the 200-client test raises it more.
+            "ENQUIRY_RATE_LIMIT": "100/h",
+            "CALLBACK_SWEEP_INTERVAL_SECONDS": str(SWEEP_INTERVAL),
+            "CALLBACK_SWEEP_GRACE_SECONDS": str(SWEEP_GRACE),
+            "CALLBACK_BEAT_INTERVAL_SECONDS": str(BEAT_INTERVAL),
+            "CALLBACK_NOTIFY_LEASE_SECONDS": str(NOTIFY_LEASE),
+            "PYTHONUNBUFFERED": "1",
+        }
+        | values
+    )
+
+
+class Stack:
+    def __init__(
+        self,
+        *,
+        folder: Path,
+        cluster: PostgresCluster,
+        prepared: Prepared,
+        overrides: dict[str, str],
+    ):
+        self.folder, self.cluster = folder, cluster
+        self.database = f"faults_{os.getpid()}_{next(_database_numbers)}"
+        self.redis = RedisServer(folder)
+        (folder / "mail").mkdir()
+        self.sink = SmtpSink(folder / "mail")
+        self.web_port = free_port()
+        self.env = production_env(
+            FIELD_ENCRYPTION_KEY=prepared.encryption_key,
+            DATABASE_URL=cluster.url(self.database),
+            CELERY_BROKER_URL=self.redis.url(0),
+            CACHE_URL=self.redis.url(1),
+            MAIL_HOST="127.0.0.1",
+            MAIL_PORT=str(self.sink.port),
+            SITE_URL=f"http://127.0.0.1:{self.web_port}",
+            STATIC_ROOT=str(prepared.static_root),
+            MEDIA_ROOT=str(folder / "media"),
+            CELERY_BEAT_SCHEDULE_FILENAME=str(folder / "beat-schedule"),
+            **overrides,
+        )
+        cluster.create_database(self.database, template=prepared.template)
+        self.web = self._process(
+            "web",
+            ["-m", "gunicorn", "referral_site.wsgi",
+             "--bind", f"127.0.0.1:{self.web_port}", "--workers", "2",
+             "--timeout", "30", "--access-logfile", "-",
+             # Each request with its duration: what a failed timing looks at.
+             "--access-logformat", '"%(r)s" %(s)s %(M)sms'],
+        )  # fmt: skip
+        self.worker = self._process(
+            "worker",
+            ["-m", "celery", "-A", "referral_site", "worker", "--pool=prefork",
+             "--concurrency=2", "--without-mingle", "--without-gossip",
+             "--loglevel=INFO"],
+        )  # fmt: skip
+        self.beat = self._process(
+            "beat", ["-m", "celery", "-A", "referral_site", "beat", "--loglevel=INFO"]
+        )
+
+    def _process(self, name: str, args: list[str]) -> Process:
+        return Process(
+            name, [sys.executable, *args], env=self.env, log=self.folder / f"{name}.log"
+        )
+
+    # --- starting and stopping ----------------------------------------------------
+
+    def start(self) -> None:
+        self.redis.start()
+        self.sink.start()
+        worker_from = self._log_size(self.worker)
+        for process in (self.web, self.worker, self.beat):
+            process.start()
+        wait_for(self.sink.ready, timeout=20, what="the SMTP sink")
+        self.wait_for_web()
+        self._wait_for_worker(worker_from)
+
+    def stop(self) -> None:
+        for process in (self.beat, self.worker, self.web, self.sink.process):
+            process.stop(timeout=10)
+        self.redis.stop()
+
+    def wait_for_web(self) -> None:
+        def answers() -> bool:
+            if not self.web.alive():
+                raise AssertionError("gunicorn exited\n" + self.web.describe())
+            return self.browser().request("GET", "/healthz").status != 0
+
+        wait_for(answers, timeout=60, what="gunicorn to answer")
+
+    @staticmethod
+    def _log_size(process: Process) -> int:
+        return process.log.stat().st_size if process.log.exists() else 0
+
+    def _wait_for_worker(self, offset: int) -> None:
+        def ready() -> bool:
+            if not self.worker.alive():
+                raise AssertionError("the worker exited\n" + self.worker.describe())
+            with self.worker.log.open("rb") as log:
+                log.seek(offset)
+                return b" ready." in log.read()
+
+        wait_for(ready, timeout=60, what="the Celery worker to be ready")
+
+    def start_worker(self) -> None:
+        offset = self._log_size(self.worker)
+        self.worker.start()
+        self._wait_for_worker(offset)
+
+    def web_workers(self) -> list[int]:
+        """gunicorn's worker processes (the master's children)."""
+        return children(self.web.pid)
+
+    def pool(self) -> list[int]:
+        """The worker's prefork pool processes."""
+        return children(self.worker.pid)
+
+    # --- looking in -----------------------------------------------------------------
+
+    def browser(self) -> Browser:
+        return Browser(self.web_port)
+
+    def connect(self):
+        return self.cluster.connect(self.database)
+
+    def describe(self) -> str:
+        """The state and log of every process, for a failure message."""
+        parts = [
+            self.web.describe(25),
+            self.worker.describe(40),
+            self.beat.describe(8),
+            self.sink.process.describe(10),
+            self.redis.describe(),
+            self.cluster.describe(),
+        ]
+        return "\n\n".join(parts)
+
+    def log_text(self, name: str) -> str:
+        return tail(self.folder / f"{name}.log", lines=100_000)

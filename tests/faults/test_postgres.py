@@ -1,0 +1,58 @@
+"""PostgreSQL restarted while people send the form: nothing half-saved, a 503 page
+with the emergency numbers (not a bare 500) while it is down, and sends work again
+once it is back."""
+
+import threading
+import time
+
+import pytest
+
+from .invariants import assert_nothing_lost
+
+pytestmark = pytest.mark.faults
+# What the outage page must still tell a person in trouble.
+EMERGENCY_NUMBERS = ("999", "111")
+
+
+def _traffic(stack, sent: list, stop: threading.Event) -> None:
+    """One person after another opens the form and sends it, until told to stop;
+    each outcome with the moment it came back."""
+    while not stop.is_set():
+        outcome = stack.browser().visit_and_send()
+        sent.append((time.monotonic(), outcome))
+        time.sleep(0.05)
+
+
+@pytest.mark.timeout(300)
+def test_postgres_restarted_during_traffic(stack):
+    waiting = stack.browser()  # has the form open when the database goes
+    assert waiting.open_form().status == 200
+    answers = waiting.answers()
+    sent: list = []
+    stop = threading.Event()
+    traffic = threading.Thread(target=_traffic, args=(stack, sent, stop))
+    traffic.start()
+    try:
+        time.sleep(2)
+        stack.cluster.stop("fast")  # in-flight transactions are cut off
+        during = waiting.send(answers)
+        time.sleep(3)
+        stack.cluster.start()
+        back = time.monotonic()
+        time.sleep(1)
+        after = waiting.send(answers)  # the same form, sent again once it is back
+        time.sleep(2)
+    finally:
+        stop.set()
+        traffic.join(timeout=60)
+        stack.cluster.ensure_running()
+
+    assert during.status == 503, f"{during} while PostgreSQL was down"
+    for number in EMERGENCY_NUMBERS:
+        assert number in during.body, f"the outage page does not show {number}"
+    assert after.accepted, f"{after} once PostgreSQL was back"
+    outcomes = [outcome for _at, outcome in sent]
+    bad = [str(o) for o in outcomes if not o.accepted and o.status != 503]
+    assert not bad, f"answers other than 302 or 503 during the restart: {bad}"
+    assert any(o.accepted for at, o in sent if at > back), "no send worked again"
+    assert_nothing_lost(stack, [*outcomes, during, after])

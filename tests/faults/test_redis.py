@@ -1,0 +1,114 @@
+"""Redis (broker on db 0, cache on db 1) stopped, frozen, emptied or full while people
+send the form: the form still answers quickly, and nothing is lost once it is back.
+
+The promise (referral_site/settings/base.py): no request waits on the broker for
+more than about a second; beat's sweep does what the web could not queue.
+"""
+
+import pytest
+
+from .invariants import assert_nothing_lost, rows
+from .processes import wait_for
+
+pytestmark = pytest.mark.faults
+# The most a send may take while Redis is down or frozen: the promise is about a
+# second on the broker, and the cache (rate limit) gives up within half of one.
+SEND_SECONDS = 2.0
+
+
+def _saved(stack, outcome) -> bool:
+    return any(row.token == outcome.token for row in rows(stack))
+
+
+@pytest.mark.timeout(240)
+def test_redis_stopped_at_submit_time(stack):
+    person = stack.browser()
+    stack.redis.stop()
+
+    page = person.open_form()
+    outcome = person.send()
+
+    assert page.status == 200, f"the form answered {page.status} with Redis stopped"
+    assert outcome.accepted, str(outcome)
+    assert outcome.seconds < SEND_SECONDS, (
+        f"{outcome}: the send waited on a stopped Redis"
+    )
+    assert _saved(stack, outcome)
+    stack.redis.start()
+    assert_nothing_lost(stack, [outcome])
+
+
+@pytest.mark.timeout(240)
+def test_redis_frozen_at_submit_time(stack):
+    person = stack.browser()
+    person.open_form()
+    stack.redis.freeze()
+
+    outcome = person.send()
+
+    assert outcome.accepted, str(outcome)
+    assert outcome.seconds < SEND_SECONDS, (
+        f"{outcome}: the send waited on a frozen Redis"
+    )
+    assert _saved(stack, outcome)
+    stack.redis.thaw()
+    assert_nothing_lost(stack, [outcome])
+
+
+@pytest.mark.timeout(240)
+def test_redis_restarted_empty_while_tasks_are_queued(stack):
+    stack.worker.stop()  # nobody takes the tasks: they wait in Redis
+    outcomes = [stack.browser().visit_and_send() for _ in range(3)]
+    assert all(o.accepted for o in outcomes), [str(o) for o in outcomes]
+    wait_for(
+        lambda: stack.redis.client().llen("celery") >= 3,
+        timeout=10,
+        what="the three callback_open tasks to be queued in Redis",
+    )
+
+    stack.redis.restart_empty()
+    stack.start_worker()
+
+    assert_nothing_lost(stack, outcomes)
+
+
+@pytest.mark.timeout(240)
+def test_redis_at_its_memory_limit(stack):
+    before = stack.browser().visit_and_send()
+    assert before.accepted, str(before)
+    limit = stack.redis.fill_to_the_limit()
+    assert stack.redis.client().config_get("maxmemory-policy") == {
+        "maxmemory-policy": "noeviction"
+    }
+
+    during = [stack.browser().visit_and_send() for _ in range(3)]
+
+    for outcome in during:
+        assert outcome.accepted, f"{outcome} with Redis full"
+        assert outcome.seconds < SEND_SECONDS, str(outcome)
+        assert _saved(stack, outcome)
+    # Room again (what an operator does on the alert): the sweep catches up.
+    stack.redis.set_maxmemory(limit * 4)
+    assert_nothing_lost(stack, [before, *during])
+
+
+@pytest.mark.timeout(240)
+def test_the_worker_takes_tasks_from_a_full_broker_and_stays_up(stack):
+    """kombu refuses to record a received task in a full Redis (OutOfMemoryError)
+    and the worker used to exit; now the task runs, untracked, and the worker
+    stays (referral_site/kombu_fixes.py)."""
+    stack.worker.freeze()  # its BRPOP waits in Redis: the next task is handed to it
+    outcomes = [stack.browser().visit_and_send() for _ in range(2)]
+    assert all(o.accepted for o in outcomes), [str(o) for o in outcomes]
+    limit = stack.redis.fill_to_the_limit()
+    stack.worker.thaw()
+
+    wait_for(
+        lambda: "without redelivery tracking" in stack.log_text("worker"),
+        timeout=30,
+        what="the worker to take a task from the full broker",
+    )
+    assert stack.worker.alive(), "the worker exited on a full broker"
+    stack.redis.set_maxmemory(limit * 4)
+    assert_nothing_lost(stack, outcomes)
+    assert stack.worker.alive()

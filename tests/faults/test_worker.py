@@ -1,0 +1,81 @@
+"""The worker killed, or cut off from the broker, in the middle of a task.
+
+The task caught mid-way is the assignment e-mail: the SMTP sink holds its RCPT
+unanswered (`sink.slow()`), so the kill lands while the send is in progress and
+before the message is accepted. Tasks are acked late and rejected when their worker
+is lost, and the notification claim rolls back with the killed transaction: the
+assignee must still be e-mailed, exactly once.
+"""
+
+import os
+import signal
+import time
+
+import pytest
+
+from .invariants import assert_nothing_lost
+from .processes import pid_with_local_port, wait_for
+
+pytestmark = pytest.mark.faults
+
+
+def _mid_send(stack):
+    """Send the form with the mail server holding every send; return the outcome
+    once the assignment e-mail is caught mid-send."""
+    stack.sink.slow()
+    outcome = stack.browser().visit_and_send()
+    assert outcome.accepted, str(outcome)
+    port = wait_for(
+        stack.sink.busy_client_port,
+        timeout=30,
+        what="the assignment e-mail to reach the mail server",
+    )
+    return outcome, port
+
+
+@pytest.mark.timeout(240)
+def test_a_pool_process_killed_mid_task(stack):
+    outcome, port = _mid_send(stack)
+    pool = stack.pool()
+    victim = pid_with_local_port(port, pool)
+    assert victim, f"no pool process of {pool} holds the SMTP connection"
+
+    os.kill(victim, signal.SIGKILL)
+    stack.sink.slow(False)
+
+    wait_for(
+        lambda: "SIGKILL" in stack.log_text("worker"),
+        timeout=15,
+        what="the worker to see its pool process killed",
+    )
+    assert_nothing_lost(stack, [outcome])
+    assert stack.worker.alive(), "the worker exited after losing a pool process"
+
+
+@pytest.mark.timeout(240)
+def test_the_whole_worker_killed_mid_task_then_restarted(stack):
+    outcome, _port = _mid_send(stack)
+
+    stack.worker.kill()  # SIGKILL: the main process and its pool, no goodbyes
+    stack.sink.slow(False)
+    stack.start_worker()
+
+    assert_nothing_lost(stack, [outcome])
+
+
+@pytest.mark.timeout(240)
+def test_the_worker_recovers_after_the_broker_drops_mid_task(stack):
+    """The issue saw the worker exit with "Unrecoverable error" here; whatever the
+    worker does, later enquiries must still get their callbacks."""
+    first, _port = _mid_send(stack)
+
+    stack.redis.stop()
+    time.sleep(2)  # long enough for the worker to notice the connection gone
+    stack.redis.start()  # empty: what was queued is gone, the sweep must cover it
+    stack.sink.slow(False)  # held for less than the claim's lease
+    time.sleep(3)
+    later = [stack.browser().visit_and_send() for _ in range(2)]
+
+    assert all(outcome.accepted for outcome in later), [str(o) for o in later]
+    assert_nothing_lost(stack, [first, *later])
+    assert stack.worker.alive(), "the worker exited after the broker connection drop"
