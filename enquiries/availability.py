@@ -189,10 +189,16 @@ def clock_in_words(at: datetime) -> str:
 def when_in_words(at: datetime, *, now: datetime) -> str:
     """'9am today' when `at` is on the same local day as `now`, else '9am on
     Thursday 3 December' (never 'tomorrow', which is unclear just after midnight)."""
+    return f"{clock_in_words(at)} {day_in_words(at, now=now)}"
+
+
+def day_in_words(at: datetime, *, now: datetime) -> str:
+    """'today' when `at` is on the same local day as `now`, else 'on Thursday 3
+    December': the service's clock, never the server's (naturalday reads that)."""
     local = timezone.localtime(at)
     if local.date() == timezone.localtime(now).date():
-        return f"{clock_in_words(at)} today"
-    return f"{clock_in_words(at)} on {dateformat.format(local, 'l j F')}"
+        return "today"
+    return f"on {dateformat.format(local, 'l j F')}"
 
 
 def _days(first: OpeningHours, last: OpeningHours) -> str:

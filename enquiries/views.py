@@ -17,6 +17,7 @@ from referral_site.ratelimits import over_the_limit
 from .availability import (
     call_plan,
     clock_in_words,
+    day_in_words,
     next_call_slot,
     next_opening,
     open_period,
@@ -211,6 +212,7 @@ def enquiry_thanks(request: HttpRequest) -> HttpResponse:
         "in_danger": in_danger,
         "urgent": _urgent_call(enquiry, now=now) if in_danger else None,
         "slot": slot,
+        "slot_day": day_in_words(slot.start, now=now) if slot else "",
         "by_phone": enquiry.contact_method != ContactMethod.EMAIL,
         "withdrawal_url": withdrawal_url,
         "withdrawal_token": withdrawal_token,

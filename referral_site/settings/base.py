@@ -226,7 +226,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True  # tasks return nothing worth keeping
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A task running when the broker drops finishes, and its late ack is given up
-# (referral_site/celery.py); the message comes back after the visibility timeout
+# (referral_site/kombu_fixes.py); the message comes back after the visibility timeout
 # and finds its work done. Unacked messages of a killed worker come back after
 # the same timeout, but beat's sweep has usually done their work long before.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False

@@ -6,6 +6,7 @@ from django.utils import timezone
 from enquiries.availability import (
     HORIZON_DAYS,
     clock_in_words,
+    day_in_words,
     is_open,
     next_call_slot,
     next_opening,
@@ -163,3 +164,11 @@ def test_times_in_words_say_today_or_the_day_and_date():
     assert when_in_words(_at(WEDNESDAY, 9), now=now) == "9am today"
     assert when_in_words(_at(THURSDAY, 9), now=now) == "9am on Thursday 3 December"
     assert when_in_words(_at(MONDAY, 12), now=now) == "12pm on Monday 7 December"
+
+
+def test_days_are_named_on_the_services_clock_never_as_tomorrow():
+    wednesday_night = _at(date(2026, 12, 2), 23, 30)
+    thursday = _at(date(2026, 12, 3), 9)
+
+    assert day_in_words(thursday, now=wednesday_night) == "on Thursday 3 December"
+    assert day_in_words(thursday, now=thursday) == "today"
