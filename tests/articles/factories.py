@@ -42,3 +42,30 @@ class ReviewerBioFactory(factory.django.DjangoModelFactory):
     registration_body = "GMC"
     registration_number = "0000000"
     bio = "A fictional reviewer for tests."
+
+
+ARTICLE_ADD = "/admin/articles/article/add/"
+
+
+def article_form(**changes) -> dict:
+    """A valid POST to the admin's "add article" page, published now."""
+    now = timezone.localtime()
+    return {
+        "title": "Cutting down safely",
+        "slug": "cutting-down-safely",
+        "summary": "How to cut down on drinking without risk.",
+        "body": "<h2>Start slowly</h2><p>Plain advice.</p>",
+        "status": "published",
+        "pub_date_0": now.date().isoformat(),
+        "pub_date_1": now.strftime("%H:%M:%S"),
+        "hero_alt": "",
+        "hero_credit": "",
+        "references": "",
+        "seo_title": "",
+        "seo_description": "",
+        # the body pictures' inline, empty
+        "images-TOTAL_FORMS": "0",
+        "images-INITIAL_FORMS": "0",
+        "images-MIN_NUM_FORMS": "0",
+        "images-MAX_NUM_FORMS": "1000",
+    } | changes

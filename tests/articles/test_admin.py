@@ -10,11 +10,17 @@ from PIL import Image
 
 from articles.images import article_make_renditions
 from articles.models import Article
-from tests.articles.factories import ArticleFactory, ReviewerBioFactory
+from tests.articles.factories import (
+    ARTICLE_ADD as ADD,
+)
+from tests.articles.factories import (
+    ArticleFactory,
+    ReviewerBioFactory,
+)
+from tests.articles.factories import article_form as _form
 from tests.clinicians.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-ADD = "/admin/articles/article/add/"
 
 
 @pytest.fixture
@@ -29,29 +35,6 @@ def _png(width=1400, height=800, fmt="PNG") -> bytes:
     buffer = BytesIO()
     Image.new("RGB", (width, height), (120, 170, 150)).save(buffer, fmt)
     return buffer.getvalue()
-
-
-def _form(**changes) -> dict:
-    now = timezone.localtime()
-    return {
-        "title": "Cutting down safely",
-        "slug": "cutting-down-safely",
-        "summary": "How to cut down on drinking without risk.",
-        "body": "<h2>Start slowly</h2><p>Plain advice.</p>",
-        "status": "published",
-        "pub_date_0": now.date().isoformat(),
-        "pub_date_1": now.strftime("%H:%M:%S"),
-        "hero_alt": "",
-        "hero_credit": "",
-        "references": "",
-        "seo_title": "",
-        "seo_description": "",
-        # the body pictures' inline, empty
-        "images-TOTAL_FORMS": "0",
-        "images-INITIAL_FORMS": "0",
-        "images-MIN_NUM_FORMS": "0",
-        "images-MAX_NUM_FORMS": "1000",
-    } | changes
 
 
 def test_an_editor_reaches_articles_topics_and_reviewer_bios_only(client, editor):
