@@ -11,8 +11,8 @@ RUN apt-get update \
     && useradd --create-home --uid 1000 app
 
 WORKDIR /app
-COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
+COPY requirements.lock .
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 
 COPY --chown=app:app . .
 # collectstatic needs settings to import, not real secrets: throwaway values here only.

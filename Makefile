@@ -14,21 +14,31 @@ TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 PYTHON := $(shell for p in python3.13 python3.12; do \
 	$$p -c 'import sys; assert sys.version_info >= (3, 12)' >/dev/null 2>&1 && { echo $$p; break; }; done)
 
-.PHONY: help venv run test lint format test-fast test-integration test-postgres test-security test-faults bench up down
+.PHONY: help venv lock run test lint format test-fast test-integration test-postgres test-security test-faults bench up down
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
 
-$(BIN)/.installed: requirements.txt requirements-dev.txt
+$(BIN)/.installed: requirements-dev.lock
 	@if [ -z "$(PYTHON)" ]; then \
 		echo "This project needs Python 3.13 (or 3.12): neither python3.13 nor python3.12 runs here." >&2; \
 		echo "Install one (e.g. 'pyenv install 3.13'), then run make again." >&2; exit 1; fi
 	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
 	@touch $@
 
-venv: $(BIN)/.installed ## Create .venv and install the pinned requirements
+venv: $(BIN)/.installed ## Create .venv and install the hash-pinned requirements
+
+# requirements*.txt say what we depend on and why; the .lock files pin every
+# package, dependencies included, to the exact files by hash. Change a .txt, then:
+lock: venv ## Regenerate requirements.lock and requirements-dev.lock (with hashes)
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-strip-extras \
+		--no-emit-index-url --no-emit-find-links \
+		--output-file requirements.lock requirements.txt
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-strip-extras \
+		--no-emit-index-url --no-emit-find-links \
+		--output-file requirements-dev.lock requirements-dev.txt
 
 run: venv ## Start the whole system on SQLite with an embedded broker: web, worker, beat
 	$(BIN)/python manage.py migrate --noinput

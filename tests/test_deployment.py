@@ -81,3 +81,31 @@ def test_the_production_secrets_come_from_the_env_file():
         assert SERVICES[name]["env_file"] == ".env"
     for secret in ("DJANGO_SECRET_KEY", "FIELD_ENCRYPTION_KEY"):
         assert re.search(rf"^{secret}=\S", ENV_EXAMPLE, re.M), secret
+
+
+def _pins(path: Path) -> dict[str, str]:
+    """name -> version of every `name==version` line (extras dropped)."""
+    pins = {}
+    for line in path.read_text().splitlines():
+        found = re.match(r"^([A-Za-z0-9_.-]+)(?:\[[^\]]*\])?==([^\s;\\]+)", line)
+        if found:
+            pins[found[1].lower().replace("_", "-")] = found[2]
+    return pins
+
+
+@pytest.mark.parametrize("name", ["requirements", "requirements-dev"])
+def test_the_lock_pins_every_requirement_as_listed_with_hashes(name):
+    listed = _pins(ROOT / f"{name}.txt")
+    if name == "requirements-dev":
+        listed |= _pins(ROOT / "requirements.txt")
+    lock_path = ROOT / f"{name}.lock"
+    locked = _pins(lock_path)
+
+    # A list changed without `make lock`: the lock would install something else.
+    assert {pkg: locked.get(pkg) for pkg in listed} == listed
+    # ...and every package in it, dependencies included, is pinned to its files.
+    lines = lock_path.read_text().splitlines()
+    pinned = [i for i, line in enumerate(lines) if re.match(r"^[A-Za-z0-9].*==", line)]
+    assert len(pinned) >= len(listed)
+    for i in pinned:
+        assert "--hash=sha256:" in lines[i + 1], lines[i]
