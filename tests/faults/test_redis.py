@@ -101,6 +101,10 @@ def test_the_worker_takes_tasks_from_a_full_broker_and_stays_up(stack):
     outcomes = [stack.browser().visit_and_send() for _ in range(2)]
     assert all(o.accepted for o in outcomes), [str(o) for o in outcomes]
     limit = stack.redis.fill_to_the_limit()
+    # Just under the limit even a small write may pass: go over it, so that the
+    # worker's first write on receiving a task is refused, every time.
+    used = int(stack.redis.client().info("memory")["used_memory"])
+    stack.redis.set_maxmemory(used - 1024 * 1024)
     stack.worker.thaw()
 
     wait_for(
