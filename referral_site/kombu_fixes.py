@@ -10,7 +10,8 @@ suite (tests/faults/test_worker.py, test_redis.py); see docs/nothing-lost.md.
 2. The broker is at its memory limit (noeviction): recording a received message
    in the unacked index, or removing it on ack, is refused with OutOfMemoryError,
    and the worker exited. Now the task still runs (untracked: if this worker dies,
-   beat's sweep does the work), and a refused ack is logged like a lost one.
+   beat's sweep does the work), and a refused ack still frees its prefetch slot
+   (else the worker, all its slots held, would take no task again).
 """
 
 import logging
@@ -48,13 +49,19 @@ def _run_untracked_when_full(append):
     return patched
 
 
-def _full_broker_ack_is_a_connection_error(ack):
+def _release_the_slot_when_full(ack):
     @wraps(ack)
     def patched(qos, delivery_tag):
         try:
             return ack(qos, delivery_tag)
-        except redis.exceptions.OutOfMemoryError as error:
-            raise redis.exceptions.ConnectionError(str(error)) from error
+        except redis.exceptions.OutOfMemoryError:
+            # Free the prefetch slot all the same, or the worker, its slots held
+            # by acks that never went through, takes no task ever again. A task
+            # left in the unacked index comes back later and finds its work done.
+            logger.warning(
+                "The broker is full: task %s's ack is given up.", delivery_tag
+            )
+            return virtual.QoS.ack(qos, delivery_tag)
 
     return patched
 
@@ -66,5 +73,5 @@ def apply() -> None:
     channel, qos = kombu_redis.Channel, kombu_redis.QoS
     channel._connparams = _closed_connection_is_a_connection_error(channel._connparams)
     qos.append = _run_untracked_when_full(qos.append)
-    qos.ack = _full_broker_ack_is_a_connection_error(qos.ack)
+    qos.ack = _release_the_slot_when_full(qos.ack)
     channel._referral_site_patched = True
