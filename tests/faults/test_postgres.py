@@ -50,6 +50,10 @@ def test_postgres_restarted_during_traffic(stack):
     assert during.status == 503, f"{during} while PostgreSQL was down"
     for number in EMERGENCY_NUMBERS:
         assert number in during.body, f"the outage page does not show {number}"
+    # What they typed comes back to them on the page, ready to send again.
+    assert 'id="answers-kept"' in during.body, "the outage page lost the answers"
+    assert f'value="{answers["submission_token"]}"' in during.body
+    assert f'value="{answers["message"]}"' in during.body
     assert after.accepted, f"{after} once PostgreSQL was back"
     outcomes = [outcome for _at, outcome in sent]
     bad = [str(o) for o in outcomes if not o.accepted and o.status != 503]
