@@ -1,5 +1,6 @@
 """`manage.py import_wordpress`: small WXR exports written here, a real PNG beside
-them in uploads/, pictures stored in a temporary folder."""
+them in uploads/, pictures stored in a temporary folder. The old blog lives at
+old-blog.example.org; every name and credit is made up."""
 
 import html
 from datetime import UTC, datetime
@@ -12,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from PIL import Image
 
-from articles.models import Article, Topic
+from articles.models import Article, ArticleImage, Topic
 from tests.articles.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +21,8 @@ Status = Article.Status
 
 WP_12 = "http://wordpress.org/export/1.2/"
 PNG_PATH = "2025/01/naloxone-kit.png"
+OLD_SITE = "https://old-blog.example.org"
+UPLOADS = f"{OLD_SITE}/wp-content/uploads"
 
 
 @pytest.fixture(autouse=True)
@@ -37,9 +40,9 @@ def stored_files(media: Path) -> list[Path]:
     return [path for path in media.rglob("*") if path.is_file()]
 
 
-def make_png(path: Path) -> bytes:
+def make_png(path: Path, colour: str = "teal") -> bytes:
     path.parent.mkdir(parents=True, exist_ok=True)
-    Image.new("RGB", (4, 3), "teal").save(path, "PNG")
+    Image.new("RGB", (4, 3), colour).save(path, "PNG")
     return path.read_bytes()
 
 
@@ -95,7 +98,14 @@ def item(
     return "\n".join(lines)
 
 
-def attachment(post_id: int = 50, *, alt: str = "A naloxone kit", **meta) -> str:
+def attachment(
+    post_id: int = 50,
+    *,
+    alt: str = "A naloxone kit",
+    file: str = PNG_PATH,
+    caption: str = "",
+    **meta,
+) -> str:
     return item(
         post_id,
         title="naloxone-kit",
@@ -103,12 +113,15 @@ def attachment(post_id: int = 50, *, alt: str = "A naloxone kit", **meta) -> str
         status="inherit",
         name="naloxone-kit",
         content="",
-        attachment_url=f"https://old-blog.example.org/wp-content/uploads/{PNG_PATH}",
-        meta={"_wp_attachment_image_alt": alt, "_wp_attached_file": PNG_PATH} | meta,
+        excerpt=caption,  # WordPress keeps an attachment's caption as its excerpt
+        attachment_url=f"{UPLOADS}/{file}",
+        meta={"_wp_attachment_image_alt": alt, "_wp_attached_file": file} | meta,
     )
 
 
-def wxr(*items: str, wp_ns: str = WP_12, version: str = "1.2") -> str:
+def wxr(
+    *items: str, wp_ns: str = WP_12, version: str = "1.2", site: str = OLD_SITE
+) -> str:
     return "\n".join(
         [
             '<?xml version="1.0" encoding="UTF-8" ?>',
@@ -119,7 +132,10 @@ def wxr(*items: str, wp_ns: str = WP_12, version: str = "1.2") -> str:
             f'  xmlns:wp="{wp_ns}">',
             "<channel>",
             "<title>The old blog</title>",
+            f"<link>{site}</link>",
             f"<wp:wxr_version>{version}</wp:wxr_version>",
+            f"<wp:base_site_url>{site}</wp:base_site_url>",
+            f"<wp:base_blog_url>{site}</wp:base_blog_url>",
             *items,
             "</channel>",
             "</rss>",
@@ -565,3 +581,463 @@ def test_a_post_that_appears_twice_is_refused(tmp_path):
         run(path)
 
     assert Article.objects.count() == 0
+
+
+# Pictures keep their description and credit -----------------------------------
+
+
+def figure(src: str, *, alt: str, caption: str, attachment_id: int = 50) -> str:
+    """A picture as the block editor writes it."""
+    return (
+        f'<!-- wp:image {{"id":{attachment_id}}} -->'
+        + '<figure class="wp-block-image size-large">'
+        + f'<img src="{src}" alt="{alt}" class="wp-image-{attachment_id}"/>'
+        + f'<figcaption class="wp-element-caption">{caption}</figcaption>'
+        + "</figure><!-- /wp:image -->"
+    )
+
+
+def test_a_figure_becomes_a_credited_picture_in_the_body(tmp_path, media, client):
+    png = make_png(tmp_path / "export" / "uploads" / PNG_PATH)
+    content = "<p>Before.</p>" + figure(
+        f"{UPLOADS}/2025/01/naloxone-kit-1024x768.png",
+        alt="A naloxone kit on a kitchen table",
+        caption='Photo by <a href="https://photos.example.org/ann">Ann Example</a>'
+        " on Example Photos",
+    )
+    path = write_export(
+        tmp_path, wxr(attachment(50, alt="Other alt"), item(10, content=content))
+    )
+
+    output = run(path)
+
+    article = Article.objects.get()
+    picture = article.images.get()
+    assert picture.alt == "A naloxone kit on a kitchen table"  # the post's, first
+    assert picture.credit == "Photo by Ann Example on Example Photos"
+    assert picture.image.read() == png  # the original, not the resized copy
+    assert article.body == (
+        "<p>Before.</p>"
+        f'<p><img src="{picture.image.url}" alt="A naloxone kit on a kitchen table">'
+        "</p>"
+    )
+    assert "Pictures: 1 imported, 1 with a credit." in output
+    page = client.get(article.get_absolute_url()).text
+    assert 'alt="A naloxone kit on a kitchen table"' in page
+    assert "Photo by Ann Example on Example Photos</small>" in page
+
+
+def test_a_caption_shortcode_gives_its_text_as_the_credit(tmp_path):
+    make_png(tmp_path / "export" / "uploads" / PNG_PATH)
+    content = (
+        "Naloxone is free.\n\n"
+        '[caption id="attachment_50" align="alignnone" width="300"]'
+        f'<a href="{UPLOADS}/{PNG_PATH}"><img src="{UPLOADS}/2025/01/'
+        'naloxone-kit-300x225.png" alt="" width="300" height="225" /></a>'
+        " Photo: B. Example[/caption]\n\n"
+        "Ask a pharmacist."
+    )
+    path = write_export(
+        tmp_path, wxr(attachment(50, alt="A naloxone kit"), item(10, content=content))
+    )
+
+    run(path)
+
+    article = Article.objects.get()
+    picture = article.images.get()
+    # No alt in the post: the attachment's. The shortcode's text: the credit.
+    assert (picture.alt, picture.credit) == ("A naloxone kit", "Photo: B. Example")
+    assert article.body == (
+        "<p>Naloxone is free.</p>\n"
+        f'<p><img src="{picture.image.url}" alt="A naloxone kit"></p>\n'
+        "<p>Ask a pharmacist.</p>"
+    )
+    assert "caption" not in article.body
+    assert article.summary == "Naloxone is free."
+
+
+def test_a_caption_attribute_is_read_too(tmp_path):
+    make_png(tmp_path / "export" / "uploads" / PNG_PATH)
+    content = (
+        '[caption id="attachment_50" caption="Photo: C. Example"]'
+        f'<img src="{UPLOADS}/{PNG_PATH}" alt="A kit" />[/caption]'
+    )
+    path = write_export(tmp_path, wxr(attachment(50), item(10, content=content)))
+
+    run(path)
+
+    assert ArticleImage.objects.get().credit == "Photo: C. Example"
+
+
+def test_without_a_caption_the_attachment_gives_the_credit(tmp_path):
+    make_png(tmp_path / "export" / "uploads" / PNG_PATH)
+    make_png(tmp_path / "export" / "uploads" / "2025/01/pharmacy.png", "navy")
+    # WordPress stores a camera's credit in the attachment's serialised metadata.
+    metadata = (
+        'a:2:{s:4:"file";s:20:"2025/01/pharmacy.png";s:10:"image_meta";'
+        'a:1:{s:6:"credit";s:11:"D. Exampl\u00e9";}}'
+    )
+    content = (
+        f'<p><img src="{UPLOADS}/{PNG_PATH}" alt="A kit" class="wp-image-50"></p>'
+        f'<p><img src="{UPLOADS}/2025/01/pharmacy.png" alt="A pharmacy"'
+        ' class="wp-image-51"></p>'
+    )
+    path = write_export(
+        tmp_path,
+        wxr(
+            attachment(50, caption="Photo: E. Example"),
+            attachment(
+                51, file="2025/01/pharmacy.png", _wp_attachment_metadata=metadata
+            ),
+            item(10, content=content),
+        ),
+    )
+
+    run(path)
+
+    assert list(ArticleImage.objects.values_list("alt", "credit")) == [
+        ("A kit", "Photo: E. Example"),
+        ("A pharmacy", "D. Exampl\u00e9"),
+    ]
+
+
+def test_the_featured_image_keeps_its_credit(tmp_path):
+    make_png(tmp_path / "export" / "uploads" / PNG_PATH)
+    path = write_export(
+        tmp_path,
+        wxr(
+            attachment(50, caption="Photo by F. Example on Example Photos"),
+            item(meta={"_thumbnail_id": "50"}),
+        ),
+    )
+
+    output = run(path)
+
+    article = Article.objects.get()
+    assert article.hero_credit == "Photo by F. Example on Example Photos"
+    assert article.hero_alt == "A naloxone kit"
+    assert "Pictures: 1 imported, 1 with a credit." in output
+
+
+def test_an_editors_hero_credit_survives_an_export_without_one(tmp_path):
+    make_png(tmp_path / "export" / "uploads" / PNG_PATH)
+    path = write_export(
+        tmp_path, wxr(attachment(50), item(10, meta={"_thumbnail_id": "50"}))
+    )
+    run(path)
+    Article.objects.update(hero_credit="Added by an editor")
+
+    run(path)
+
+    assert Article.objects.get().hero_credit == "Added by an editor"
+
+
+def test_a_body_picture_that_cannot_be_used_is_left_out_with_a_warning(tmp_path):
+    make_png(tmp_path / "export" / "uploads" / "2025/01/no-alt.png")
+    content = (
+        f'<p>One.<img src="{UPLOADS}/2025/01/missing.png" alt="Gone"></p>'
+        f'<p>Two.<img src="{UPLOADS}/2025/01/no-alt.png" alt=""></p>'
+        '<p>Three.<img src="https://cdn.example.com/hotlinked.png" alt="Far"></p>'
+    )
+    path = write_export(tmp_path, wxr(item(10, content=content)))
+
+    output = run(path)
+
+    assert Article.objects.get().body == "<p>One.</p><p>Two.</p><p>Three.</p>"
+    assert ArticleImage.objects.count() == 0
+    assert "a picture in its body (missing.png) was not found" in output
+    assert "a picture in its body (no-alt.png) has no alt text" in output
+    assert "(hotlinked.png) was not found" in output  # never downloaded
+    assert "Pictures: 0 imported" in output
+
+
+def test_the_same_picture_twice_in_a_body_is_stored_once(tmp_path, media):
+    make_png(tmp_path / "export" / "uploads" / PNG_PATH)
+    img = f'<img src="{UPLOADS}/{PNG_PATH}" alt="A kit">'
+    path = write_export(tmp_path, wxr(item(10, content=f"<p>{img}</p><p>{img}</p>")))
+
+    run(path)
+
+    picture = ArticleImage.objects.get()
+    assert Article.objects.get().body.count(picture.image.url) == 2
+    assert len(stored_files(media)) == 1
+
+
+def test_running_again_reuses_body_pictures(tmp_path, media):
+    make_png(tmp_path / "export" / "uploads" / PNG_PATH)
+    content = figure(f"{UPLOADS}/{PNG_PATH}", alt="A kit", caption="Photo: G. Ex")
+    path = write_export(tmp_path, wxr(attachment(50), item(10, content=content)))
+    run(path)
+    first = Article.objects.get()
+    revisions = first.history.count()
+
+    output = run(path)
+
+    again = Article.objects.get()
+    assert (again.body, again.updated_at) == (first.body, first.updated_at)
+    assert again.history.count() == revisions
+    assert ArticleImage.objects.count() == 1
+    assert len(stored_files(media)) == 1
+    assert "Pictures: 1 imported, 1 with a credit." in output
+
+
+def test_a_changed_credit_updates_the_stored_picture(tmp_path):
+    make_png(tmp_path / "export" / "uploads" / PNG_PATH)
+    src = f"{UPLOADS}/{PNG_PATH}"
+    run(
+        write_export(
+            tmp_path, wxr(item(10, content=figure(src, alt="A kit", caption="Old")))
+        )
+    )
+
+    run(
+        write_export(
+            tmp_path, wxr(item(10, content=figure(src, alt="A kit", caption="New")))
+        )
+    )
+
+    assert list(ArticleImage.objects.values_list("credit", flat=True)) == ["New"]
+
+
+def test_body_pictures_are_resized_once_the_import_commits(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    make_png(tmp_path / "export" / "uploads" / PNG_PATH)
+    content = f'<p><img src="{UPLOADS}/{PNG_PATH}" alt="A kit"></p>'
+    path = write_export(tmp_path, wxr(item(10, content=content)))
+
+    with (
+        mock.patch("articles.tasks.article_image_make_renditions.delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        run(path)
+
+    delay.assert_called_once_with(ArticleImage.objects.get().pk)
+
+
+def test_a_dry_run_counts_body_pictures_and_writes_none(tmp_path, media):
+    make_png(tmp_path / "export" / "uploads" / PNG_PATH)
+    content = figure(f"{UPLOADS}/{PNG_PATH}", alt="A kit", caption="Photo: H. Ex")
+    path = write_export(tmp_path, wxr(attachment(50), item(10, content=content)))
+
+    output = run(path, "--dry-run")
+
+    assert "Pictures: 1 imported, 1 with a credit." in output
+    assert ArticleImage.objects.count() == 0
+    assert stored_files(media) == []
+
+
+def test_a_body_picture_written_before_a_failure_is_deleted_again(tmp_path, media):
+    make_png(tmp_path / "export" / "uploads" / PNG_PATH)
+    content = f'<p><img src="{UPLOADS}/{PNG_PATH}" alt="A kit"></p>'
+    path = write_export(
+        tmp_path,
+        wxr(item(10, content=content), item(11, name="second", content=content)),
+    )
+
+    with (
+        mock.patch(
+            "articles.wordpress.article_renditions_queue",
+            side_effect=[None, OSError("disk full")],
+        ),
+        pytest.raises(OSError, match="disk full"),
+    ):
+        run(path)
+
+    assert ArticleImage.objects.count() == 0
+    assert stored_files(media) == []
+
+
+# Links to the old blog ----------------------------------------------------------
+
+
+def linking(href: str, text: str = "this guide") -> str:
+    return f'<p>Read <a href="{href}">{text}</a>.</p>'
+
+
+def body_of(slug: str) -> str:
+    return Article.objects.get(slug=slug).body
+
+
+def test_a_link_to_a_post_in_the_import_goes_to_its_new_article(tmp_path):
+    path = write_export(
+        tmp_path,
+        wxr(
+            item(10, name="what-is-naloxone", content=linking(
+                f"{OLD_SITE}/2019/05/carrying-naloxone/#where"
+            )),
+            item(11, name="carrying-naloxone", content=linking(f"{OLD_SITE}/?p=10")),
+        ),
+    )  # fmt: skip
+
+    output = run(path)
+
+    assert body_of("what-is-naloxone") == (
+        '<p>Read <a href="/articles/carrying-naloxone/#where"'
+        ' rel="noopener noreferrer">this guide</a>.</p>'
+    )
+    assert body_of("carrying-naloxone") == (
+        '<p>Read <a href="/articles/what-is-naloxone/"'
+        ' rel="noopener noreferrer">this guide</a>.</p>'
+    )
+    assert "Links to the old blog: 2 rewritten, 0 left unresolved." in output
+
+
+def test_a_link_follows_a_post_whose_slug_had_to_change(tmp_path):
+    ArticleFactory(slug="carrying-naloxone", wordpress_id=99)  # the post gets -2
+    path = write_export(
+        tmp_path,
+        wxr(
+            item(10, name="first", content=linking(f"{OLD_SITE}/carrying-naloxone/")),
+            item(11, name="carrying-naloxone"),
+        ),
+    )
+
+    run(path)
+
+    assert 'href="/articles/carrying-naloxone-2/"' in body_of("first")
+
+
+def test_relative_and_www_links_are_the_old_blogs_too(tmp_path):
+    content = (
+        linking("/2019/05/second/", "relative")
+        + linking("https://WWW.old-blog.example.org/second/", "www")
+        + linking("//old-blog.example.org/second/", "no scheme")
+    )
+    path = write_export(
+        tmp_path, wxr(item(10, name="first", content=content), item(11, name="second"))
+    )
+
+    output = run(path)
+
+    assert body_of("first").count('href="/articles/second/"') == 3
+    assert "3 rewritten" in output
+
+
+def test_a_post_imported_earlier_is_found_by_its_id(tmp_path):
+    ArticleFactory(slug="from-last-year", wordpress_id=7)
+    path = write_export(tmp_path, wxr(item(10, content=linking(f"{OLD_SITE}/?p=7"))))
+
+    run(path)
+
+    assert 'href="/articles/from-last-year/"' in body_of("naloxone-saves-lives")
+
+
+def test_category_and_home_links_go_to_the_topic_and_home_page(tmp_path):
+    content = linking(f"{OLD_SITE}/category/alcohol/", "alcohol") + linking(
+        f"{OLD_SITE}/", "home"
+    )
+    path = write_export(
+        tmp_path,
+        wxr(item(10, content=content, categories=(("alcohol", "Alcohol"),))),
+    )
+
+    run(path)
+
+    body = body_of("naloxone-saves-lives")
+    assert 'href="/topics/alcohol/"' in body
+    assert 'href="/"' in body
+
+
+def test_an_unresolved_old_link_keeps_its_text_and_is_listed(tmp_path):
+    content = (
+        linking(f"{OLD_SITE}/2018/01/a-deleted-post/", "an old post")
+        + linking(f"{OLD_SITE}/?page_id=3", "about us")
+        + linking(f"{OLD_SITE}/wp-content/uploads/leaflet.pdf", "our leaflet")
+    )
+    path = write_export(tmp_path, wxr(item(10, title="Naloxone", content=content)))
+
+    output = run(path)
+
+    assert body_of("naloxone-saves-lives") == (
+        "<p>Read an old post.</p><p>Read about us.</p><p>Read our leaflet.</p>"
+    )
+    assert "Links to the old blog: 0 rewritten, 3 left unresolved." in output
+    assert f"'Naloxone': {OLD_SITE}/2018/01/a-deleted-post/" in output
+    assert f"'Naloxone': {OLD_SITE}/?page_id=3" in output
+    assert f"'Naloxone': {OLD_SITE}/wp-content/uploads/leaflet.pdf" in output
+
+
+def test_an_unresolved_link_is_listed_without_anything_personal(tmp_path):
+    content = linking(f"{OLD_SITE}/author/jbloggs/", "Jo") + linking(
+        f"{OLD_SITE}/contact/?email=jo%40example.org&name=Jo", "write to us"
+    )
+    path = write_export(tmp_path, wxr(item(10, title="Naloxone", content=content)))
+
+    output = run(path)
+
+    assert f"'Naloxone': {OLD_SITE}/author/…" in output
+    assert f"'Naloxone': {OLD_SITE}/contact/\n" in output
+    assert "jbloggs" not in output
+    assert "jo%40example.org" not in output
+    assert "jo@example.org" not in output
+
+
+def test_links_to_other_sites_are_left_alone(tmp_path):
+    content = (
+        linking("https://www.nhs.example.org/naloxone/", "the NHS")
+        + linking("mailto:help@example.org", "email us")
+        + linking("#where", "below")
+    )
+    path = write_export(tmp_path, wxr(item(10, content=content)))
+
+    output = run(path)
+
+    body = body_of("naloxone-saves-lives")
+    assert (
+        '<a href="https://www.nhs.example.org/naloxone/" rel="noopener noreferrer">'
+        in body
+    )
+    assert '<a href="mailto:help@example.org" rel="noopener noreferrer">' in body
+    assert '<a href="#where" rel="noopener noreferrer">' in body
+    assert "0 rewritten, 0 left unresolved" in output
+
+
+def test_another_address_of_the_old_blog_can_be_named(tmp_path):
+    content = linking("https://blog.example.net/second/")
+    path = write_export(
+        tmp_path, wxr(item(10, name="first", content=content), item(11, name="second"))
+    )
+
+    run(path, "--old-site", "https://blog.example.net")
+
+    assert 'href="/articles/second/"' in body_of("first")
+
+
+def test_without_the_option_a_link_to_another_host_is_kept(tmp_path):
+    content = linking("https://blog.example.net/second/")
+    path = write_export(
+        tmp_path, wxr(item(10, name="first", content=content), item(11, name="second"))
+    )
+
+    run(path)
+
+    assert 'href="https://blog.example.net/second/"' in body_of("first")
+
+
+def test_a_resized_copy_in_the_body_brings_in_the_original(tmp_path):
+    original = make_png(tmp_path / "export" / "uploads" / PNG_PATH)
+    make_png(
+        tmp_path / "export" / "uploads" / "2025/01/naloxone-kit-300x225.png", "red"
+    )
+    content = (
+        f'<p><img src="{UPLOADS}/2025/01/naloxone-kit-300x225.png" alt="A kit"></p>'
+    )
+    path = write_export(tmp_path, wxr(item(10, content=content)))
+
+    run(path)
+
+    assert ArticleImage.objects.get().image.read() == original
+
+
+def test_a_picture_first_in_the_body_does_not_become_the_summary(tmp_path):
+    make_png(tmp_path / "export" / "uploads" / PNG_PATH)
+    content = (
+        figure(f"{UPLOADS}/{PNG_PATH}", alt="A kit", caption="Photo by I. Example")
+        + "<p>Naloxone reverses an overdose.</p>"
+    )
+    path = write_export(tmp_path, wxr(attachment(50), item(10, content=content)))
+
+    run(path)
+
+    assert Article.objects.get().summary == "Naloxone reverses an overdose."
