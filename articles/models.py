@@ -258,6 +258,12 @@ class Article(models.Model):
         return f"{url}?topic={topic.slug}" if topic else url
 
     @property
+    def is_review_overdue(self) -> bool:
+        """Past its next review date: readers are told it is being checked."""
+        due = self.next_review_due
+        return due is not None and due <= timezone.localdate()
+
+    @property
     def reading_minutes(self) -> int:
         words = len(strip_tags(self.body).split())
         return max(1, math.ceil(words / WORDS_PER_MINUTE))

@@ -26,7 +26,7 @@ class PageSitemap(Sitemap):
 
     def items(self):
         return ["articles:home", "articles:article_list", "enquiries:enquiry_create",
-                "privacy"]  # fmt: skip
+                "privacy", "cover_your_tracks"]  # fmt: skip
 
     def location(self, name: str) -> str:
         return reverse(name)

@@ -6,12 +6,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-VERSION = "2026-11-25"
+VERSION = "2026-12-02"
 
 _TEXT = (
     "I agree that the service may use what I have told you, including information"
-    " about health, to arrange a callback and give advice. I can withdraw this at any"
-    ' time. <a href="{}">How we use and protect your information</a>.'
+    " about my health or the health of the person I am asking about, to call me back"
+    " and give me advice. I can withdraw this at any time."
+    ' <a href="{}">How we use and protect your information</a>.'
 )
 
 

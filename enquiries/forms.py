@@ -85,6 +85,32 @@ def _yes_no(
     )
 
 
+class Details(Div):
+    """Optional questions behind a <summary> (a <details> needs no JavaScript),
+    open when the form comes back with any of them answered or wrong: nothing
+    typed, and no error, is ever folded away."""
+
+    template = "enquiries/layout/details.html"
+
+    def __init__(self, summary: str, *names: str, form: forms.Form) -> None:
+        super().__init__(*names)
+        self.summary = summary
+        self.names = names
+        self.form = form
+
+    @property
+    def open(self) -> bool:
+        form = self.form
+        if not form.is_bound:
+            return False
+        data = form.data
+        return any(
+            name in form.errors
+            or any(data.getlist(name) if hasattr(data, "getlist") else [data.get(name)])
+            for name in self.names
+        )
+
+
 class EnquiryForm(forms.Form):
     over_18 = forms.ChoiceField(
         label="Are you 18 or over?",
@@ -366,13 +392,16 @@ class EnquiryForm(forms.Form):
         helper = FormHelper(self)
         helper.form_id = "enquiry-form"
         helper.attrs = {"novalidate": ""}  # our messages, not the browser's
+        section = "form-section"
         helper.layout = Layout(
-            Fieldset("About you", "over_18", "for_whom"),
+            Fieldset("About you", "over_18", "for_whom", css_class=section),
             Div(
                 Fieldset(
                     "About the person you are worried about",
+                    HTML('{% include "enquiries/includes/we_call_you.html" %}'),
                     "relationship",
                     "they_know",
+                    css_class=section,
                 ),
                 css_id="someone-else",
             ),
@@ -380,23 +409,34 @@ class EnquiryForm(forms.Form):
                 "What is happening",
                 "danger",
                 HTML('{% include "enquiries/includes/crisis_card.html" %}'),
-                "substances",
+                self._details(
+                    "Tell us what you are worried about (optional)", "substances"
+                ),
                 "message",
                 *(["share_topic"] if self.came_from else []),
+                css_class=section,
             ),
             Fieldset(
                 "How to reach you",
+                HTML(
+                    '<p class="form-text">We will only ever contact you. If you are'
+                    " asking about someone else, we will not contact them.</p>"
+                ),
                 "name",
                 "contact_method",
                 "phone",
                 "email",
-                "call_windows",
-                "call_days",
+                self._details(
+                    "Choose when it is safe for us to call (optional)",
+                    "call_windows",
+                    "call_days",
+                ),
                 "voicemail_ok",
                 "say_who_we_are_ok",
                 "area",
+                css_class=section,
             ),
-            Fieldset("Your agreement", "consent"),
+            Fieldset("Your agreement", "consent", css_class=section),
             # The service's hours, and whether anyone can call today, before the send.
             HTML('{% include "enquiries/includes/when_we_call.html" %}'),
             Div(Field("website"), css_class="form-trap", aria_hidden="true"),
@@ -409,6 +449,9 @@ class EnquiryForm(forms.Form):
         label = "Send my request anyway" if self.in_danger() else "Ask for a callback"
         helper.add_input(Submit("submit", label))
         return helper
+
+    def _details(self, summary: str, *names: str) -> Details:
+        return Details(summary, *names, form=self)
 
 
 def sign_started(at: float | None = None) -> str:

@@ -26,7 +26,7 @@ from .availability import (
 )
 from .danger import reports_danger
 from .forms import EnquiryForm
-from .models import ContactMethod, Enquiry, PrivacyNotice
+from .models import ContactMethod, Enquiry, ForWhom, PrivacyNotice
 from .services import (
     Answers,
     enquiry_by_withdrawal_token,
@@ -101,6 +101,8 @@ def _form_page(request: HttpRequest, form: EnquiryForm, *, crisis_first=False):
         "target_hours": settings.CALLBACK_TARGET_HOURS,
         "crisis_first": crisis_first,
         "service": _service_at(timezone.now()),
+        "caller_id": settings.CALLER_ID,
+        "max_attempts": settings.CALLBACK_MAX_ATTEMPTS,
     }
     return render(request, "enquiries/enquiry_form.html", context)
 
@@ -213,7 +215,10 @@ def enquiry_thanks(request: HttpRequest) -> HttpResponse:
         "urgent": _urgent_call(enquiry, now=now) if in_danger else None,
         "slot": slot,
         "slot_day": day_in_words(slot.start, now=now) if slot else "",
+        "slot_from": clock_in_words(slot.start) if slot else "",
+        "slot_to": clock_in_words(slot.end) if slot else "",
         "by_phone": enquiry.contact_method != ContactMethod.EMAIL,
+        "for_someone_else": enquiry.for_whom == ForWhom.SOMEONE_ELSE,
         "withdrawal_url": withdrawal_url,
         "withdrawal_token": withdrawal_token,
         "caller_id": settings.CALLER_ID,

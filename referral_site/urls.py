@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.generic import TemplateView
 from two_factor import views as two_factor_views
 
 from articles import views as article_views
@@ -57,6 +58,11 @@ urlpatterns = [
     path("feed/", LatestArticlesFeed(), name="feed"),
     path("media/<path:name>", views.media, name="media"),
     path("privacy/", enquiry_views.privacy_notice, name="privacy"),
+    path(
+        "cover-your-tracks/",
+        TemplateView.as_view(template_name="cover_your_tracks.html"),
+        name="cover_your_tracks",
+    ),
     # Staff login, authenticator setup and backup codes: /admin/account/...
     # Before the admin's own URLs, whose catch-all would answer them.
     path("admin/", include(two_factor_urls)),

@@ -24,7 +24,7 @@ def test_every_public_page_carries_the_crisis_line_footer_and_quick_exit(
         text = client.get(path).text
         assert 'href="tel:999"' in text, path
         assert "116 123" in text, path
-        assert "Leave this site quickly" in text, path
+        assert "Exit this page" in text, path
         assert 'href="/privacy/"' in text, path
         assert "Registered with the Information Commissioner" in text, path
         assert "We are not a crisis or emergency service" in text, path

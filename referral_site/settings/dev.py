@@ -70,3 +70,5 @@ ADMIN_REQUIRE_OTP = env.bool("ADMIN_REQUIRE_OTP", default=False)
 
 # The service's phone line on the demo: an Ofcom drama number, never a real line.
 SERVICE_PHONE = env("SERVICE_PHONE", default="020 7946 0123 (demo number)")
+# Our calls show this number (a clinician's phone presents the service's line).
+CALLER_ID = env("CALLER_ID", default=SERVICE_PHONE)
