@@ -1,6 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
-from django.urls import reverse
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AdminFileWidget
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404, HttpRequest, JsonResponse
+from django.templatetags.static import static
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django_prose_editor.widgets import AdminProseEditorWidget
@@ -41,6 +47,19 @@ class ReviewFilter(admin.SimpleListFilter):
 
 # What the editor's toolbar offers: exactly what articles/html.py keeps on save.
 EDITOR_EXTENSIONS = {
+    # Every group as buttons: the vendor's dropdown cannot be reached by keyboard.
+    "Menu": {
+        "groups": [
+            {"group": "blockType -lists"},
+            {"group": "lists"},
+            {"group": "nodes -blockType -lists"},
+            {"group": "marks"},
+            {"group": "link"},
+            {"group": "history"},
+        ]
+    },
+    "NoSpellCheck": False,  # the vendor's default turns the spellchecker off
+    "ArticleBody": True,  # labelled, described, spell-checked in en-GB
     "Bold": True,
     "Italic": True,
     "Heading": {"levels": [2, 3]},
@@ -51,25 +70,48 @@ EDITOR_EXTENSIONS = {
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto", "tel"]},
     "HorizontalRule": True,
     "HardBreak": True,
-    # Pictures uploaded below, placed by their address; any other is removed.
-    "Image": True,
+    # <img src alt> only: the picture button lists the pictures uploaded below, and
+    # the page adds each one's credit and resized copies from its row.
+    "ArticlePicture": {"picturesUrl": ""},
 }
+EDITOR_MODULE = "articles/editor/article-editor.js"
 
 
-class ArticleImageInline(admin.TabularInline):
+class ArticleBodyWidget(AdminProseEditorWidget):
+    """The prose editor with our own extensions (static/articles/editor/) loaded.
+
+    The vendor's documented way is a DJANGO_PROSE_EDITOR_EXTENSIONS setting; naming
+    the module here keeps the editor's whole configuration in this file."""
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        return config | {"js_modules": [*config["js_modules"], static(EDITOR_MODULE)]}
+
+    @property
+    def media(self):
+        return super().media + forms.Media(
+            css={"all": ["articles/editor/article-editor.css"]}
+        )
+
+
+class LabelledFileWidget(AdminFileWidget):
+    """A file input with a real <label>: in a fieldset, only the legend names the
+    group, and the input itself has no name (axe: label)."""
+
+    use_fieldset = False
+
+
+class ArticleImageInline(admin.StackedInline):
+    # Stacked, not tabular: a table's inputs have no labels, only column headings.
     model = ArticleImage
     extra = 0
-    fields = ["image", "alt", "credit", "address"]
-    readonly_fields = ["address"]
+    formfield_overrides = {models.ImageField: {"widget": LabelledFileWidget}}
+    fields = ["image", "alt", "credit"]
     verbose_name = "picture for the body"
     verbose_name_plural = (
-        "pictures for the body: upload one, save, then paste its address into the"
-        " editor's picture button"
+        "pictures for the body: upload one with its description and credit, save,"
+        " then place it with the picture button in the body's toolbar"
     )
-
-    @admin.display(description="Address to paste")
-    def address(self, obj: ArticleImage) -> str:
-        return obj.image.url if obj.pk and obj.image else "Save first"
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -77,9 +119,10 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose what shows
         widgets = {
-            "body": AdminProseEditorWidget(
+            "body": ArticleBodyWidget(
                 config={"extensions": EDITOR_EXTENSIONS}, preset="configurable"
-            )
+            ),
+            "hero_image": LabelledFileWidget,
         }
         error_messages = {
             "hero_image": {
@@ -114,6 +157,55 @@ class ArticleAdmin(SimpleHistoryAdmin):
         ("Search engines", {"classes": ["collapse"],
                             "fields": ["seo_title", "seo_description"]}),
     ]  # fmt: skip
+
+    class Media:
+        js = ["articles/admin/article-form.js"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "body" in form.base_fields:
+            # Each form class has its own copy of the widget: safe to change.
+            widget = form.base_fields["body"].widget
+            url = (
+                reverse("admin:articles_article_pictures", args=[obj.pk]) if obj else ""
+            )
+            extensions = widget.config["extensions"]
+            widget.config = widget.config | {
+                "extensions": extensions | {"ArticlePicture": {"picturesUrl": url}}
+            }
+        return form
+
+    def get_urls(self):
+        pictures = path(
+            "<path:object_id>/pictures/",
+            self.admin_site.admin_view(self.pictures_view),
+            name="articles_article_pictures",
+        )
+        return [pictures, *super().get_urls()]
+
+    def pictures_view(self, request: HttpRequest, object_id: str) -> JsonResponse:
+        """The article's pictures for the body, for the editor's picture button:
+        content only (address, thumbnail, description, credit), to staff who may
+        change the article."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        pictures = [
+            {
+                "url": picture.image.url,
+                "thumbnail": (
+                    picture.renditions[0]["url"]
+                    if picture.renditions
+                    else picture.image.url
+                ),
+                "description": picture.alt,
+                "credit": picture.credit,
+            }
+            for picture in article.images.all()
+        ]
+        return JsonResponse({"pictures": pictures})
 
     @admin.display(description="Governance")
     def governance(self, obj: Article) -> str:

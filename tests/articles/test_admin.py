@@ -1,15 +1,19 @@
-"""Editing in the admin: the editor's reach, revisions, governance, pictures."""
+"""Editing in the admin: the editor's reach, revisions, governance, pictures, and
+the list behind the body editor's picture button."""
 
 from io import BytesIO
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
 from articles.images import article_make_renditions
-from articles.models import Article
+from articles.models import Article, ArticleImage
+from referral_site.roles import CLINICIAN
 from tests.articles.factories import (
     ARTICLE_ADD as ADD,
 )
@@ -156,3 +160,80 @@ def test_the_body_is_written_in_a_rich_text_editor_served_from_the_site(client, 
     for offered in ('"Heading"', '"BulletList"', '"Link"', '"Blockquote"'):
         assert offered in text.replace("&quot;", '"')
     assert "cdn" not in text.lower()
+
+
+def _article_with_pictures() -> Article:
+    article = ArticleFactory()
+    for alt, credit in [("A naloxone kit", "Our team"), ("A pharmacy", "")]:
+        picture = ArticleImage(article=article, alt=alt, credit=credit)
+        picture.image.save("picture.png", ContentFile(_png(600, 400)), save=False)
+        picture.save()
+    return article
+
+
+def _pictures_url(article: Article) -> str:
+    return reverse("admin:articles_article_pictures", args=[article.pk])
+
+
+def test_the_picture_button_lists_this_articles_pictures_and_nothing_personal(
+    client, editor
+):
+    article = _article_with_pictures()
+    first, second = article.images.all()
+    first.renditions = [{"width": 480, "height": 320, "url": "/media/articles/r.webp"}]
+    first.save()
+    _article_with_pictures()  # another article's pictures stay out of the list
+
+    response = client.get(_pictures_url(article))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert "no-cache" in response["Cache-Control"]
+    assert response.json() == {
+        "pictures": [
+            {"url": first.image.url, "thumbnail": "/media/articles/r.webp",
+             "description": "A naloxone kit", "credit": "Our team"},
+            {"url": second.image.url, "thumbnail": second.image.url,
+             "description": "A pharmacy", "credit": ""},
+        ]
+    }  # fmt: skip
+    assert "an-editor" not in response.text  # who uploaded them is not said
+
+
+def test_the_picture_list_is_only_for_staff_who_may_change_articles(client):
+    article = _article_with_pictures()
+    url = _pictures_url(article)
+
+    assert client.get(url).status_code == 302  # to the login page
+    clinician = UserFactory(username="a-clinician")
+    clinician.groups.add(Group.objects.get(name=CLINICIAN))
+    client.force_login(clinician)
+    assert client.get(url).status_code == 403
+    reader = UserFactory(username="a-reader")
+    reader.user_permissions.add(Permission.objects.get(codename="view_article"))
+    client.force_login(reader)
+    assert client.get(url).status_code == 403  # may look, may not change
+
+
+def test_the_picture_list_of_no_article_is_not_found(client, editor):
+    assert (
+        client.get(reverse("admin:articles_article_pictures", args=[0])).status_code
+        == 404
+    )
+
+
+def test_the_body_editor_spellchecks_and_knows_where_this_articles_pictures_are(
+    client, editor
+):
+    article = _article_with_pictures()
+
+    add = client.get(ADD).text.replace("&quot;", '"')
+    change = client.get(f"/admin/articles/article/{article.pk}/change/").text
+
+    assert '"NoSpellCheck"' not in add
+    assert '"ArticleBody":true' in add
+    assert '"ArticlePicture":{"picturesUrl":""}' in add  # nothing uploaded yet
+    assert "/static/articles/editor/article-editor.js" in add
+    config = change.replace("&quot;", '"').replace("\\/", "/")
+    assert f'"picturesUrl":"{_pictures_url(article)}"' in config
+    assert "place it with the picture button" in change
