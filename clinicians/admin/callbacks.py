@@ -17,7 +17,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.template.defaultfilters import timesince
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -33,6 +32,7 @@ from ..selectors import dashboard, urgency_rank
 from ..services import counted_tries, spacing_rule
 from ..services.notify import when
 from .actions import ACTIONS, may_open
+from .durations import duration_words
 
 BAND_ICONS = {Urgency.URGENT: "▲", Urgency.SOON: "◆", Urgency.ROUTINE: "●"}
 
@@ -241,8 +241,8 @@ class CallbackAdmin(admin.ModelAdmin):
         now = timezone.now()
         left = obj.due_at - now
         if left < timedelta(0):
-            return f"Overdue by {_hours_minutes(-left)}"
-        countdown = f"{_hours_minutes(left)} left"
+            return f"Overdue by {duration_words(left)}"
+        countdown = f"{duration_words(left)} left"
         if obj.clock_starts_at and obj.clock_starts_at > now:
             return (
                 f"{countdown}: nobody can call before {when(obj.clock_starts_at)},"
@@ -271,7 +271,7 @@ class CallbackAdmin(admin.ModelAdmin):
 
     @admin.display(description="Age", ordering="created_at")
     def age(self, obj: Callback) -> str:
-        return timesince(obj.created_at)
+        return duration_words(timezone.now() - obj.created_at)
 
     # --- the enquiry's answers, decrypted only here ---------------------------
 
@@ -373,9 +373,14 @@ class CallbackAdmin(admin.ModelAdmin):
         """The lead's view: who holds what, what is overdue, how fast we call."""
         if not request.user.has_perm("clinicians.view_dashboard"):
             raise PermissionDenied
+        figures = dashboard(now=timezone.now())
         context = self.admin_site.each_context(request) | {
             "title": "Lead's dashboard",
-            **dashboard(now=timezone.now()),
+            **figures,
+            "first_contact": {
+                days: waits | {key: _in_words(waits[key]) for key in ("median", "p90")}
+                for days, waits in figures["first_contact"].items()
+            },
         }
         return TemplateResponse(request, "admin/clinicians/dashboard.html", context)
 
@@ -403,6 +408,5 @@ def _as_get(request):
     return shown
 
 
-def _hours_minutes(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    return f"{minutes // 60}h {minutes % 60:02d}m"
+def _in_words(wait: timedelta | None) -> str | None:
+    return None if wait is None else duration_words(wait)

@@ -89,7 +89,7 @@ def test_the_queue_shows_time_left_attempts_and_no_personal_data(client):
     now = timezone.now()
     late = CallbackFactory(
         assigned_to=me,
-        due_at=now - timedelta(minutes=45, seconds=30),
+        due_at=now - timedelta(minutes=45, seconds=10),
         enquiry=EnquiryFactory(name="Marigold", message="About heroin"),
     )
     ContactAttempt.objects.create(
@@ -101,8 +101,9 @@ def test_the_queue_shows_time_left_attempts_and_no_personal_data(client):
 
     text = client.get(QUEUE).text
 
-    assert "3h 30m left" in text
-    assert "Overdue by 0h 45m" in text
+    assert "3 hours 30 minutes left" in text
+    assert "Overdue by 45 minutes" in text
+    assert "under a minute" in text  # their age: just opened
     assert late.enquiry.reference in text
     for secret in ("Marigold", "heroin", PHONE):
         assert secret not in text
@@ -427,7 +428,7 @@ def test_out_of_hours_the_countdown_says_when_calls_can_start(client, time_machi
 
     text = client.get(QUEUE).text
 
-    assert "13h 00m left: nobody can call before 09:00 on Wed 2 Dec," in text
+    assert "13 hours left: nobody can call before 09:00 on Wed 2 Dec," in text
     assert "due 10:00 on Wed 2 Dec" in text
 
 
@@ -583,3 +584,47 @@ def test_claim_is_offered_only_for_a_callback_not_yet_theirs(client):
 
     assert "Claim this callback" in client.get(_page(unheld)).text
     assert "Claim this callback" not in client.get(_page(mine)).text
+
+
+def test_a_closed_callback_no_longer_says_when_calls_can_start(client, time_machine):
+    time_machine.move_to(datetime(2026, 12, 1, 21, tzinfo=LONDON), tick=False)
+    me = _staff(client, CLINICIAN)
+    callback = CallbackFactory(
+        assigned_to=me, urgency=Urgency.URGENT,
+        clock_starts_at=timezone.now() + timedelta(hours=12),
+    )  # fmt: skip
+    assert "Nobody can call before" in client.get(_page(callback)).text
+
+    Callback.objects.filter(pk=callback.pk).update(
+        status=Status.CLOSED, outcome="advice_given", closed_at=timezone.now()
+    )
+
+    assert "Nobody can call before" not in client.get(_page(callback)).text
+
+
+# --- the staff login's HTML ---------------------------------------------------------
+
+
+def test_the_two_step_login_forms_have_no_empty_action(client, settings):
+    """The HTML checker rejects action="": a form without one sends to the page's
+    own address, which is what the login needs, for both its steps."""
+    settings.ADMIN_REQUIRE_OTP = True
+    user = ClinicianFactory(user__username="nurse").user
+    user.totpdevice_set.create(name="default", confirmed=True)
+    login = "/admin/account/login/?next=/admin/"
+
+    password_step = client.get(login).text
+    code_step = client.post(
+        login,
+        {
+            "login_view-current_step": "auth",
+            "auth-username": "nurse",
+            "auth-password": "correct-horse-battery",
+        },
+    ).text
+
+    assert 'name="auth-password"' in password_step
+    assert 'name="token-otp_token"' in code_step
+    for page in (password_step, code_step):
+        assert 'action=""' not in page
+        assert "<form" in page

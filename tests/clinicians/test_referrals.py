@@ -1,5 +1,6 @@
 """Referring to registered providers, and the lead's dashboard."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -178,6 +179,21 @@ def test_the_dashboard_counts_open_and_overdue_per_clinician_and_outcomes_by_mon
     ]
     assert response.status_code == 200
     assert 'id="overdue-count">1<' in response.text
+
+
+def test_the_dashboard_gives_the_waits_in_words(client):
+    _login(client, LEAD)
+    for minutes in (32, 65):
+        _reached_after(minutes)
+
+    text = client.get(f"{QUEUE}dashboard/").text
+    waits = text[text.index('id="first-contact"') :]
+    waits = waits[: waits.index("</table>")]
+
+    # Median and 90th percentile of two waits: the first, then the second.
+    assert "<td>32 minutes</td>" in waits
+    assert "<td>1 hour 5 minutes</td>" in waits
+    assert not re.search(r"\d:\d\d:\d\d", waits)  # no "0:31:56.525107"
 
 
 def test_the_dashboard_is_for_leads_only(client):
