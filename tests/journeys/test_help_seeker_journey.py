@@ -244,3 +244,16 @@ def test_the_keyboard_meets_the_skip_link_then_the_way_out(live_server, browser)
     # Focus is visible: the site's outline, not the browser's default or nothing.
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/articles/", "/get-help/", "/cover-your-tracks/", "/no-such-page/"]
+)
+def test_no_public_page_scrolls_sideways_on_a_320px_phone(
+    live_server, browser, settings, path
+):
+    # The longest line we show: the demo's phone line, as `make run` sets it.
+    settings.SERVICE_PHONE = settings.CALLER_ID = "020 7946 0123 (demo number)"
+    page = browser.new_page(viewport={"width": 320, "height": 640})
+    page.goto(f"{live_server.url}{path}")
+    assert _sideways_scroll(page) == 0
