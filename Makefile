@@ -14,7 +14,7 @@ TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 PYTHON := $(shell for p in python3.13 python3.12; do \
 	$$p -c 'import sys; assert sys.version_info >= (3, 12)' >/dev/null 2>&1 && { echo $$p; break; }; done)
 
-.PHONY: help venv lock run test lint format test-fast test-integration test-postgres test-security test-faults bench up down
+.PHONY: help venv lock run test lint format test-fast test-integration test-postgres test-security test-faults bench audit up down
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -81,6 +81,13 @@ test-security: venv ## The attacker's probe (tests/security/), on PostgreSQL
 
 bench: venv ## Speed measurements (not tests)
 	$(BIN)/python bench/run.py
+
+# audit/package-lock.json pins Lighthouse and vnu-jar; npm ci again when it changes.
+# --ignore-scripts: vnu-jar's install script would fetch a Java; we use Debian's.
+audit: venv ## Lighthouse and the Nu Html Checker against the production-settings server
+	@[ audit/node_modules/.package-lock.json -nt audit/package-lock.json ] || \
+		(cd audit && npm ci --ignore-scripts --no-audit --no-fund)
+	$(BIN)/python audit/run.py
 
 up: ## The production shape in Docker: postgres, redis, web, worker, beat, mailpit
 	docker compose up --build

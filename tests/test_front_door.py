@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from enquiries.models import Enquiry
-from tests.articles.factories import ArticleFactory
+from tests.articles.factories import ArticleFactory, TopicFactory
 from tests.clinicians.factories import ClinicianFactory
 from tests.enquiries.factories import form_data
 
@@ -161,3 +161,13 @@ def test_machine_readable_dates_carry_no_microseconds(client):
     for path in ("/", article.get_absolute_url()):
         for value in re.findall(r'<time datetime="([^"]+)"', client.get(path).text):
             assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", value), (path, value)
+
+
+def test_headings_never_skip_a_level_on_the_pages_that_list_articles(client):
+    article = ArticleFactory()
+    article.topics.add(TopicFactory(name="Alcohol", slug="alcohol"))
+    for path in ("/", "/articles/", "/topics/alcohol/"):
+        levels = [int(n) for n in re.findall(r"<h([1-6])\b", client.get(path).text)]
+        assert levels[0] == 1, path
+        for before, after in zip(levels, levels[1:], strict=False):
+            assert after <= before + 1, (path, levels)
