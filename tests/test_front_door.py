@@ -4,6 +4,7 @@ a form whose errors sit where they are read. (In Chromium: tests/journeys/.)"""
 
 import re
 from datetime import timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -169,5 +170,5 @@ def test_headings_never_skip_a_level_on_the_pages_that_list_articles(client):
     for path in ("/", "/articles/", "/topics/alcohol/"):
         levels = [int(n) for n in re.findall(r"<h([1-6])\b", client.get(path).text)]
         assert levels[0] == 1, path
-        for before, after in zip(levels, levels[1:], strict=False):
+        for before, after in pairwise(levels):
             assert after <= before + 1, (path, levels)
