@@ -4,45 +4,11 @@ with axe-core checking WCAG 2.2 AA on the form, empty and showing errors."""
 from datetime import date
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from enquiries.models import Enquiry
-from tests.enquiries.factories import PHONE
+from tests.browser_support import fill_in_enquiry_form, violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-WCAG_22_AA = {
-    "runOnly": {
-        "type": "tag",
-        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
-    }
-}
-
-
-def _fill_in(page, danger: str = "No") -> None:
-    page.get_by_role("group", name="Are you 18 or over?").get_by_label("Yes").check()
-    page.get_by_label("Myself").check()
-    page.get_by_role(
-        "group", name="Is anyone in immediate danger right now?"
-    ).get_by_label(danger, exact=danger == "No").check()
-    page.get_by_label("What should we call you?").fill("Marigold")
-    page.get_by_label("Phone call").check()
-    page.get_by_label("Phone number").fill(PHONE)
-    page.get_by_role(
-        "group", name="Can we leave a voicemail or a message?"
-    ).get_by_label("No").check()
-    page.get_by_role(
-        "group", name="If someone else answers, can we say who we are?"
-    ).get_by_label("No").check()
-    page.get_by_label("I agree that the service may use").check()
-
-
-def _violations(page) -> list[str]:
-    results = Axe().run(page, options=WCAG_22_AA)
-    return [
-        f"{violation['id']}: {violation['help']} ({len(violation['nodes'])} nodes)"
-        for violation in results.response["violations"]
-    ]
 
 
 def test_a_phone_user_without_javascript_can_ask_for_a_callback(live_server, browser):
@@ -58,7 +24,7 @@ def test_a_phone_user_without_javascript_can_ask_for_a_callback(live_server, bro
     assert "Enter a name we can call you by." in summary.inner_text()
     assert Enquiry.objects.count() == 0
 
-    _fill_in(page)
+    fill_in_enquiry_form(page)
     page.get_by_role("button", name="Ask for a callback").click()
 
     page.wait_for_url(f"{live_server.url}/get-help/thank-you/")
@@ -80,7 +46,7 @@ def test_the_emergency_card_appears_as_soon_as_someone_is_in_danger(
 
     assert card.is_visible()
     assert "Call 999" in card.inner_text()
-    _fill_in(page, danger="Yes: someone may have taken too much")
+    fill_in_enquiry_form(page, danger="Yes: someone may have taken too much")
     page.get_by_role("button", name="Send my request anyway").click()
 
     # The card was shown before the send, so the request goes straight through.
@@ -97,12 +63,12 @@ def test_the_form_has_no_wcag_22_aa_violations_empty_or_showing_errors(
         # The page as it is without JavaScript; axe itself still needs the engine.
         page.route("**/static/js/*.js", lambda route: route.abort())
     page.goto(f"{live_server.url}/get-help/")
-    assert _violations(page) == []
+    assert violations(page) == []
 
     page.get_by_role("button", name="Ask for a callback").click()
     page.locator("#error-summary").wait_for()
 
-    assert _violations(page) == []
+    assert violations(page) == []
 
 
 @pytest.fixture
@@ -135,7 +101,7 @@ def test_public_pages_have_no_wcag_22_aa_violations(live_server, browser, path):
     page = browser.new_page()
     page.goto(f"{live_server.url}{path}")
 
-    assert _violations(page) == []
+    assert violations(page) == []
 
 
 def test_pressing_escape_three_times_leaves_the_site(live_server, browser):

@@ -8,7 +8,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from django_otp.oath import totp
@@ -16,9 +15,9 @@ from django_otp.oath import totp
 from clinicians import services
 from clinicians.models import Callback, Provider, Urgency
 from clinicians.staff_groups import CLINICIAN, LEAD, ensure_staff_groups
+from tests.browser_support import violations
 from tests.clinicians.factories import ClinicianFactory, UserFactory
 from tests.enquiries.factories import PHONE, EnquiryFactory
-from tests.test_browser import WCAG_22_AA
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery"  # the factories' password
@@ -129,14 +128,6 @@ def test_a_clinician_signs_in_with_a_code_and_takes_an_urgent_callback_to_a_refe
     )
 
 
-def _violations(page) -> list[str]:
-    results = Axe().run(page, options=WCAG_22_AA)
-    return [
-        f"{violation['id']}: {violation['help']} ({len(violation['nodes'])} nodes)"
-        for violation in results.response["violations"]
-    ]
-
-
 def _log_in(page, live_server, username: str) -> None:
     page.goto(f"{live_server.url}/admin/login/?next={QUEUE}")
     page.get_by_label("Username").fill(username)
@@ -170,7 +161,7 @@ def test_the_clinicians_admin_pages_pass_axe(live_server, browser, nurse):
 
     for login in ("/admin/login/", "/admin/account/login/"):
         page.goto(f"{live_server.url}{login}")
-        problems[login] = _violations(page)
+        problems[login] = violations(page)
     _log_in(page, live_server, "lead-nurse")
     for name, path in (
         ("queue", QUEUE),
@@ -180,11 +171,11 @@ def test_the_clinicians_admin_pages_pass_axe(live_server, browser, nurse):
         ("dashboard", f"{QUEUE}dashboard/"),
     ):
         page.goto(f"{live_server.url}{path}")
-        problems[name] = _violations(page)
+        problems[name] = violations(page)
     assert not RAW_DURATION.search(page.locator("#content").inner_text())
 
     page.set_viewport_size({"width": 390, "height": 844})  # a phone
     page.goto(f"{live_server.url}{QUEUE}")
-    problems["queue on a phone"] = _violations(page)
+    problems["queue on a phone"] = violations(page)
 
     assert {shown: found for shown, found in problems.items() if found} == {}

@@ -5,31 +5,23 @@ the article editor: WCAG 2.2 A/AA, zero violations. Debian's Chromium, driven by
 Playwright."""
 
 from datetime import timedelta
-from io import BytesIO
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 
 from articles.models import Article, ArticleImage
 from articles.services import articles_publish_scheduled
 from clinicians.staff_groups import ensure_staff_groups
 from referral_site.roles import EDITOR
 from tests.articles.factories import ArticleFactory
+from tests.browser_support import png, violations
 from tests.clinicians.factories import UserFactory
-from tests.test_browser import _violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery"  # the factories' password
-
-
-def _png(width=1000, height=600) -> bytes:
-    buffer = BytesIO()
-    Image.new("RGB", (width, height), (90, 140, 160)).save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 @pytest.fixture
@@ -59,9 +51,9 @@ def _article_with_a_picture() -> Article:
     article = ArticleFactory(
         title="Naloxone at home", slug="naloxone-at-home", hero_alt="A kit"
     )
-    article.hero_image.save("hero.png", ContentFile(_png()), save=False)
+    article.hero_image.save("hero.png", ContentFile(png()), save=False)
     picture = ArticleImage(article=article, alt="A naloxone kit", credit="Our team")
-    picture.image.save("kit.png", ContentFile(_png()), save=False)
+    picture.image.save("kit.png", ContentFile(png()), save=False)
     picture.save()
     article.body = f'<h2>What it is</h2><img src="{picture.image.url}" alt="x">'
     article.save()
@@ -74,7 +66,7 @@ def test_the_article_editor_has_no_wcag_22_aa_violations(live_server, browser, e
     _log_in(page, live_server, editor, "/admin/articles/article/add/")
     body = _body(page)
 
-    assert _violations(page) == []
+    assert violations(page) == []
     assert body.get_attribute("spellcheck") == "true"
     assert body.get_attribute("lang") == "en-GB"
 
@@ -82,13 +74,13 @@ def test_the_article_editor_has_no_wcag_22_aa_violations(live_server, browser, e
     _body(page)
     page.locator(".article-picture figcaption", has_text="Our team").wait_for()
 
-    assert _violations(page) == []
+    assert violations(page) == []
 
     page.get_by_role("button", name="Insert a picture").click()
     page.get_by_role("dialog", name="Choose a picture").wait_for()
     page.get_by_role("button", name="A naloxone kit").wait_for()
 
-    assert _violations(page) == []
+    assert violations(page) == []
 
 
 def _type_the_body(page) -> None:
@@ -142,7 +134,7 @@ def test_an_editor_writes_previews_schedules_and_publishes_an_article(
     page.get_by_role("button", name="Add another picture for the body").click()
     row = page.locator("#images-0")
     row.get_by_label("Image:", exact=True).set_input_files(
-        files=[{"name": "kit.png", "mimeType": "image/png", "buffer": _png()}]
+        files=[{"name": "kit.png", "mimeType": "image/png", "buffer": png()}]
     )
     row.get_by_label("Description:").fill("A naloxone kit in its yellow case")
     row.get_by_label("Credit:").fill("Photo: our team")

@@ -7,17 +7,15 @@ page they meet; screenshots of each step land in build/screenshots/."""
 import re
 from datetime import time as clock
 from datetime import timedelta
-from io import BytesIO
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.core.files.base import ContentFile
 from django.utils import timezone
-from PIL import Image
 
 from articles.models import ArticleImage
 from enquiries.models import Enquiry, OpeningHours
 from tests.articles.factories import ArticleFactory, ReviewerBioFactory, TopicFactory
+from tests.browser_support import fill_in_enquiry_form, png, violations
 from tests.clinicians.factories import ClinicianFactory
 from tests.enquiries.factories import PHONE
 
@@ -26,28 +24,6 @@ from .conftest import PHONE as PHONE_SCREEN
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # After a fix reached from the error summary the address keeps its #fragment.
 THANKS = re.compile(r".*/get-help/thank-you/(#.*)?$")
-
-WCAG_22_AA = {
-    "runOnly": {
-        "type": "tag",
-        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"],
-    }
-}
-
-
-def _violations(page) -> list[str]:
-    results = Axe().run(page, options=WCAG_22_AA)
-    return [
-        f"{page.url}: {violation['id']}: {violation['help']}"
-        f" ({len(violation['nodes'])} nodes)"
-        for violation in results.response["violations"]
-    ]
-
-
-def _png(width: int, height: int) -> bytes:
-    buffer = BytesIO()
-    Image.new("RGB", (width, height), (90, 140, 160)).save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 @pytest.fixture
@@ -64,7 +40,7 @@ def article(audit_log_emptied_afterwards, live_server, settings):
     article.topics.add(TopicFactory(name="Alcohol", slug="alcohol"))
     # A wide picture in the body: it must never make a phone page scroll sideways.
     picture = ArticleImage(article=article, alt="A kitchen table", credit="Our own")
-    picture.image.save("table.png", ContentFile(_png(1600, 900)), save=False)
+    picture.image.save("table.png", ContentFile(png(1600, 900)), save=False)
     picture.save()
     article.body = (
         "<h2>Starting the conversation</h2><p>Choose a calm moment.</p>"
@@ -73,23 +49,6 @@ def article(audit_log_emptied_afterwards, live_server, settings):
     )
     article.save()
     return article
-
-
-def _answer_everything_but_the_name(page) -> None:
-    page.get_by_role("group", name="Are you 18 or over?").get_by_label("Yes").check()
-    page.get_by_label("Myself").check()
-    page.get_by_role(
-        "group", name="Is anyone in immediate danger right now?"
-    ).get_by_label("No", exact=True).check()
-    page.get_by_label("Phone call").check()
-    page.get_by_label("Phone number").fill(PHONE)
-    page.get_by_role(
-        "group", name="Can we leave a voicemail or a message?"
-    ).get_by_label("No").check()
-    page.get_by_role(
-        "group", name="If someone else answers, can we say who we are?"
-    ).get_by_label("No").check()
-    page.get_by_label("I agree that the service may use").check()
 
 
 def _sideways_scroll(page) -> int:
@@ -109,7 +68,7 @@ def test_a_person_seeking_help_asks_for_a_callback_then_takes_it_back(
     page.locator("main img").first.wait_for()
     assert _sideways_scroll(page) == 0, "the picture overflows a 390 px screen"
     assert "Next review due" in page.locator("#review-dates").inner_text()
-    found += _violations(page)
+    found += violations(page)
     shots.take(page, "article")
 
     # However far they scroll, the way out stays on screen.
@@ -120,11 +79,11 @@ def test_a_person_seeking_help_asks_for_a_callback_then_takes_it_back(
 
     page.get_by_role("link", name="Ask for a callback").first.click()
     page.wait_for_url("**/get-help/?topic=alcohol")
-    found += _violations(page)
+    found += violations(page)
     shots.take(page, "form")
 
     # They miss a question: the summary says what to fix, and takes them there.
-    _answer_everything_but_the_name(page)
+    fill_in_enquiry_form(page, name="")
     page.get_by_role("button", name="Ask for a callback").click()
     summary = page.locator("#error-summary")
     summary.wait_for()
@@ -134,7 +93,7 @@ def test_a_person_seeking_help_asks_for_a_callback_then_takes_it_back(
     )
     assert "Enter a name we can call you by." in summary.inner_text()
     assert Enquiry.objects.count() == 0  # nothing half-saved
-    found += _violations(page)
+    found += violations(page)
     shots.take(page, "form-with-an-error")
     summary.get_by_role("link", name="Enter a name we can call you by.").click()
     assert page.evaluate("document.activeElement.id") == "id_name"
@@ -148,18 +107,18 @@ def test_a_person_seeking_help_asks_for_a_callback_then_takes_it_back(
     reference = page.locator("#reference").inner_text()
     assert Enquiry.objects.get().reference == reference
     assert "Our calls show as" in page.locator("#caller-id").inner_text()
-    found += _violations(page)
+    found += violations(page)
     shots.take(page, "thank-you")
 
     # Later, they change their mind: the private link takes it all back.
     page.locator("#withdrawal a").click()
     page.wait_for_url("**/get-help/withdraw/**")
-    found += _violations(page)
+    found += violations(page)
     shots.take(page, "withdraw")
     page.get_by_role("button", name="Withdraw and delete my request").click()
     page.get_by_role("heading", level=1).wait_for()
     assert not Enquiry.objects.active().filter(reference=reference).exists()
-    found += _violations(page)
+    found += violations(page)
     shots.take(page, "withdrawn")
 
     assert found == []
@@ -175,7 +134,7 @@ def test_without_javascript_on_a_320px_phone_the_same_journey_works(
     assert _sideways_scroll(page) == 0
     page.get_by_role("link", name="Ask for a callback").first.click()
 
-    _answer_everything_but_the_name(page)
+    fill_in_enquiry_form(page, name="")
     page.get_by_role("button", name="Ask for a callback").click()
     summary = page.locator("#error-summary")
     assert "Enter a name we can call you by." in summary.inner_text()
@@ -209,7 +168,7 @@ def test_someone_in_danger_meets_the_emergency_numbers_first(
         )
     page = browser.new_page(viewport=PHONE_SCREEN)
     page.goto(f"{live_server.url}/get-help/")
-    _answer_everything_but_the_name(page)
+    fill_in_enquiry_form(page, name="")
     page.get_by_label("Yes: someone may have taken too much").check()
     page.get_by_label("What should we call you?").fill("Marigold")
     page.get_by_role("button", name="Send my request anyway").click()
@@ -219,7 +178,7 @@ def test_someone_in_danger_meets_the_emergency_numbers_first(
     assert main.index("999") < main.index("Thank you. We have your request.")
     assert "111" in main and "116 123" in main
     assert "We aim to call you within" in page.locator("#expected-call").inner_text()
-    assert _violations(page) == []
+    assert violations(page) == []
     shots.take(page, "urgent-thank-you")
 
 
@@ -229,7 +188,7 @@ def test_the_pages_around_the_journey_have_no_wcag_22_aa_violations(
 ):
     page = browser.new_page()
     page.goto(f"{live_server.url}{path}")
-    assert _violations(page) == []
+    assert violations(page) == []
 
 
 def test_the_keyboard_meets_the_skip_link_then_the_way_out(live_server, browser):

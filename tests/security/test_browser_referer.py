@@ -8,8 +8,8 @@ import re
 import pytest
 
 from enquiries.models import Enquiry
+from tests.browser_support import fill_in_enquiry_form
 from tests.clinicians.factories import ClinicianFactory
-from tests.test_browser import _fill_in
 
 pytestmark = [
     pytest.mark.security,
@@ -33,7 +33,7 @@ def test_the_link_leaks_into_no_referer_and_still_withdraws(
         ),
     )
     page.goto(f"{live_server.url}/get-help/")
-    _fill_in(page)
+    fill_in_enquiry_form(page)
     page.get_by_role("button", name="Ask for a callback").click()
     page.wait_for_url(f"{live_server.url}/get-help/thank-you/")
     link = page.locator("#withdrawal a").first.get_attribute("href")
