@@ -1,0 +1,2 @@
+"""`make audit`'s runner: audit/run.py and the modules it imports (its docstring
+says which does what)."""
