@@ -7,7 +7,6 @@ from django.db import models
 from django.http import Http404, HttpRequest, JsonResponse
 from django.templatetags.static import static
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django_prose_editor.widgets import AdminProseEditorWidget
 from simple_history.admin import SimpleHistoryAdmin
@@ -210,7 +209,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     @admin.display(description="Governance")
     def governance(self, obj: Article) -> str:
         missing = obj.needs_governance
-        if obj.next_review_due and obj.next_review_due <= timezone.localdate():
+        if obj.is_review_overdue:
             missing = [*missing, "a review (overdue)"]
         return "Needs " + ", ".join(missing) if missing else "OK"
 
