@@ -2,6 +2,7 @@ import math
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres import search
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -82,6 +83,36 @@ class ReviewerBio(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:reviewer_detail", kwargs={"slug": self.slug})
+
+
+class StoredSearchVectorField(search.SearchVectorField):
+    """contrib.postgres's tsvector column, without its check that
+    django.contrib.postgres is in INSTALLED_APPS: the column needs nothing that app
+    sets up (its `=` lookup, which becomes @@, registers when the module imported
+    above loads), and off PostgreSQL it is an unused, empty column."""
+
+    def _check_postgres_installed(self, *args):
+        return []
+
+
+class PostgresGinIndex(models.Index):
+    """A GIN index on PostgreSQL and nothing on SQLite, which has no GIN: the
+    project runs on both. Not contrib.postgres's GinIndex, which would need
+    django.contrib.postgres installed and emits USING gin everywhere."""
+
+    suffix = "gin"
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor != "postgresql":
+            # The schema editor runs whatever this returns (None would be run as
+            # "None"); an empty statement is a no-op.
+            return ""
+        return super().create_sql(model, schema_editor, using=" USING gin", **kwargs)
+
+    def remove_sql(self, model, schema_editor, **kwargs):
+        if schema_editor.connection.vendor != "postgresql":
+            return ""
+        return super().remove_sql(model, schema_editor, **kwargs)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -222,13 +253,23 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    search_vector = StoredSearchVectorField(
+        null=True,
+        editable=False,
+        help_text="Title, summary and body as PostgreSQL full-text search reads"
+        " them; kept current by a database trigger. Empty on SQLite.",
+    )
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["hero_renditions"])
+    # The search vector is derived from fields the history already keeps.
+    history = HistoricalRecords(excluded_fields=["hero_renditions", "search_vector"])
 
     class Meta:
         ordering = ["-pub_date"]
-        indexes = [models.Index(fields=["status", "-pub_date"])]
+        indexes = [
+            models.Index(fields=["status", "-pub_date"]),
+            PostgresGinIndex(fields=["search_vector"]),
+        ]
 
     def __str__(self) -> str:
         return self.title
