@@ -15,6 +15,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .page_cache import pages_changed
+
 logger = logging.getLogger(__name__)
 
 ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
@@ -112,9 +114,10 @@ def article_make_renditions(*, article_id: int) -> list[dict]:
         return []
     name = article.hero_image.name
     renditions = _renditions_of(name, article_id)
-    Article.objects.filter(pk=article_id, hero_image=name).update(
+    if Article.objects.filter(pk=article_id, hero_image=name).update(
         hero_renditions=renditions
-    )
+    ):
+        pages_changed()  # the page now offers the resized copies
     return renditions
 
 
@@ -127,5 +130,8 @@ def article_image_make_renditions(*, image_id: int) -> list[dict]:
         return []
     name = picture.image.name
     renditions = _renditions_of(name, f"body-{image_id}")
-    ArticleImage.objects.filter(pk=image_id, image=name).update(renditions=renditions)
+    if ArticleImage.objects.filter(pk=image_id, image=name).update(
+        renditions=renditions
+    ):
+        pages_changed()
     return renditions

@@ -14,6 +14,7 @@ from django.utils import timezone
 from referral_site.roles import EDITOR
 
 from .models import Article
+from .page_cache import pages_changed
 
 logger = logging.getLogger(__name__)
 REVIEW_WARNING = timedelta(days=14)
@@ -26,6 +27,7 @@ def articles_publish_scheduled() -> int:
         status=Article.Status.PUBLISHED, updated_at=timezone.now()
     )
     if count:
+        pages_changed()  # an UPDATE sends no post_save
         logger.info("Published %d scheduled article(s).", count)
     return count
 

@@ -9,18 +9,25 @@ from django.views.decorators.http import condition, require_GET
 
 from .content import TOC_MIN_HEADINGS, json_ld, with_heading_ids, with_pictures
 from .models import Article, ReviewerBio, Topic
+from .page_cache import anonymous_page
 from .search import articles_search
 
 HOME_LATEST = 3
 PER_PAGE = 10
 RELATED_COUNT = 3
-# Public pages may be kept this long by browsers and proxies; a change to an article
-# shows at once to anyone who revalidates (Last-Modified / ETag below).
+# Public pages may be kept this long by browsers; a change to an article shows at
+# once to anyone who revalidates (Last-Modified / ETag below). Shared caches in front
+# of us (nginx's micro-cache, a CDN) keep them for SHARED_MAX_AGE only: they cannot
+# be told when an article is withdrawn, so they ask again within seconds. Our own
+# page cache (page_cache.py) is told, and keeps them until something changes.
 PUBLIC_MAX_AGE = 300
+SHARED_MAX_AGE = 10
 
 
 def _cacheable(response: HttpResponse) -> HttpResponse:
-    patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    patch_cache_control(
+        response, public=True, max_age=PUBLIC_MAX_AGE, s_maxage=SHARED_MAX_AGE
+    )
     return response
 
 
@@ -28,6 +35,7 @@ def _cards(queryset: QuerySet) -> QuerySet:
     return queryset.only("title", "slug", "summary", "pub_date")
 
 
+@anonymous_page
 def home(request: HttpRequest) -> HttpResponse:
     published = Article.objects.published()
     context = {
@@ -38,6 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return _cacheable(render(request, "home.html", context))
 
 
+@anonymous_page
 def article_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(_cards(Article.objects.published()), PER_PAGE).get_page(
         request.GET.get("page")
@@ -45,6 +54,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     return _cacheable(render(request, "articles/article_list.html", {"page": page}))
 
 
+@anonymous_page
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=slug)
     page = Paginator(
@@ -54,6 +64,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _cacheable(render(request, "articles/topic_detail.html", context))
 
 
+@anonymous_page
 def reviewer_detail(request: HttpRequest, slug: str) -> HttpResponse:
     reviewer = get_object_or_404(ReviewerBio, slug=slug)
     articles = _cards(Article.objects.published().filter(reviewer=reviewer))
@@ -63,7 +74,9 @@ def reviewer_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _article(slug: str, queryset: QuerySet) -> Article:
     return get_object_or_404(
-        queryset.select_related("reviewer", "replaced_by").prefetch_related(
+        queryset.defer("search_vector")
+        .select_related("reviewer", "replaced_by")
+        .prefetch_related(
             "topics",
             "images",
             Prefetch("related", queryset=_cards(Article.objects.published())),
@@ -89,6 +102,7 @@ def _etag(request: HttpRequest, slug: str) -> str | None:
     return f'"{slug}-{modified.timestamp()}"' if modified else None
 
 
+@anonymous_page
 @require_GET
 @condition(etag_func=_etag, last_modified_func=_last_modified)
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:

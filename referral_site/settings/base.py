@@ -41,6 +41,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that it compresses what every other layer made. Django's own adds
+    # random bytes to each response against BREACH (the form carries a token).
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Early, so that every response carries the policy and the site's own headers,
     # static files and the 400 for a NUL byte included (referral_site/middleware.py).
@@ -134,6 +137,11 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Whole public reading pages are kept in that cache for anonymous readers this long
+# at most, forgotten at once when an article or the opening hours change
+# (articles/page_cache.py). Off without a shared cache: with one memory per
+# process, the worker's publish could not make the web forget a page.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300 if CACHE_URL else 0)
 # The rate limit counts per client address, as referral_site/client_address.py
 # finds it (RATELIMIT_IP_META_KEY and TRUSTED_PROXY_COUNT: the security section).
 # Django's own Redis cache increments atomically; django-ratelimit just does not

@@ -22,6 +22,12 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://")
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 
+# One process, tasks run in it: the page cache can be on, and is (each test starts
+# with an empty cache). A real worker in another process could not reach it.
+PAGE_CACHE_SECONDS = env.int(
+    "PAGE_CACHE_SECONDS", default=300 if CELERY_TASK_ALWAYS_EAGER else 0
+)
+
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 
 STORAGES = {
