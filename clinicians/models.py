@@ -220,7 +220,25 @@ class Callback(models.Model):
 
     class Meta:
         ordering = ["due_at"]
-        indexes = [models.Index(fields=["status", "due_at"])]
+        indexes = [
+            models.Index(fields=["status", "due_at"]),
+            # The queue's order (most urgent band first, then soonest due; the
+            # admin adds -pk to make it total), so a page is read in order from
+            # the index instead of sorting every callback. The band's rank must be
+            # selectors.urgency_rank() to the letter, or the index goes unused
+            # (tests/clinicians/test_queue_scale.py checks it is).
+            models.Index(
+                models.Case(
+                    models.When(urgency="urgent", then=models.Value(0)),
+                    models.When(urgency="soon", then=models.Value(1)),
+                    models.When(urgency="routine", then=models.Value(2)),
+                    output_field=models.IntegerField(),
+                ),
+                models.F("due_at"),
+                models.F("id").desc(),
+                name="callback_queue_order",
+            ),
+        ]
         permissions = [
             ("view_any_callback", "Can open any callback's details"),
             ("reassign_callback", "Can reassign a callback to another clinician"),

@@ -9,12 +9,14 @@ actions.py.
 """
 
 import copy
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -23,10 +25,18 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from enquiries import presenters
+from enquiries.encryption import encrypted_fields
 from enquiries.services import enquiry_record_access
 
 from ..lifecycle import IllegalTransition
-from ..models import Callback, Referral, Status, Urgency, overdue_condition
+from ..models import (
+    Callback,
+    ContactAttempt,
+    Referral,
+    Status,
+    Urgency,
+    overdue_condition,
+)
 from ..record import band_reason, callback_record
 from ..selectors import dashboard, urgency_rank
 from ..services import counted_tries, spacing_rule
@@ -89,6 +99,11 @@ class QueueFilter(admin.SimpleListFilter):
         urgent_unheld = Q(urgency=Urgency.URGENT, assigned_to__isnull=True)
         overdue = overdue_condition(now=now)
         untold = Q(assignee_notified_at__isnull=True, assignee_notify_failures__gt=0)
+        today = timezone.localdate()
+        midnight = timezone.make_aware(datetime.combine(today, time()))
+        next_midnight = timezone.make_aware(
+            datetime.combine(today + timedelta(days=1), time())
+        )
         match self.value():
             case "mine":
                 return open_.filter(mine | urgent_unheld)
@@ -104,7 +119,8 @@ class QueueFilter(admin.SimpleListFilter):
             case "overdue":
                 return open_.filter(overdue)
             case "today":
-                return open_.filter(due_at__date=timezone.localdate())
+                # due_at__date, as a range the (status, due_at) index can serve.
+                return open_.filter(due_at__gte=midnight, due_at__lt=next_midnight)
             case "signoff":
                 return open_.filter(signoff_requested_at__isnull=False)
             case "unnotified":
@@ -119,6 +135,43 @@ class QueueFilter(admin.SimpleListFilter):
         return open_
 
 
+class HolderFilter(admin.RelatedFieldListFilter):
+    """Who holds it: the clinicians are listed once a request. The admin builds its
+    filters again for each count when "Show counts" is on, and each build would
+    otherwise read the clinicians again."""
+
+    def field_choices(self, field, request, model_admin):
+        if not hasattr(request, "_queue_holder_choices"):
+            request._queue_holder_choices = super().field_choices(
+                field, request, model_admin
+            )
+        return request._queue_holder_choices
+
+
+def attempts_count() -> Coalesce:
+    """How many tries a callback has had, as a subquery rather than a join and a
+    GROUP BY: PostgreSQL works it out for the rows on the page only (after the sort
+    and LIMIT), and the queue's COUNT(*) leaves it out."""
+    tries = (
+        ContactAttempt.objects.filter(callback=OuterRef("pk"))
+        .order_by()
+        .values("callback")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(tries, output_field=IntegerField()), 0)
+
+
+class QueueChangeList(ChangeList):
+    """The queue's rows, read without the enquiry's encrypted answers: the queue
+    shows none of them, so none is fetched or decrypted, whatever the page size."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        secret = encrypted_fields()["enquiries.Enquiry"]
+        return queryset.defer(*(f"enquiry__{name}" for name in secret))
+
+
 @admin.register(Callback)
 class CallbackAdmin(admin.ModelAdmin):
     """The callback queue."""
@@ -127,8 +180,10 @@ class CallbackAdmin(admin.ModelAdmin):
     change_list_template = "admin/clinicians/callback/change_list.html"
     list_display = ["reference", "band", "status", "time_left", "holder",
                     "attempt_count", "age"]  # fmt: skip
-    list_filter = [QueueFilter, "urgency", "status", "assigned_to"]
+    list_filter = [QueueFilter, "urgency", "status", ("assigned_to", HolderFilter)]
     list_select_related = ["enquiry", "assigned_to"]
+    # A COUNT(*) over every callback ever, on every page, only to print "(N total)".
+    show_full_result_count = False
     search_fields = ["enquiry__reference"]  # references only: nothing personal
     fieldsets = [
         ("Callback", {"fields": ["reference", "urgency", "status", "outcome",
@@ -152,7 +207,10 @@ class CallbackAdmin(admin.ModelAdmin):
     # --- who sees what --------------------------------------------------------
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(attempts_count=Count("attempts"))
+        return super().get_queryset(request).annotate(attempts_count=attempts_count())
+
+    def get_changelist(self, request, **kwargs):
+        return QueueChangeList
 
     def get_ordering(self, request):
         return [urgency_rank().asc(), "due_at"]  # most urgent first, then soonest
