@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.utils import timezone
+from django.utils.functional import cached_property, lazy
 
 from articles.models import Topic
 
@@ -259,33 +260,46 @@ class EnquiryForm(forms.Form):
     consent_version = forms.CharField(required=False, widget=forms.HiddenInput)
     crisis_acknowledged = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, topic: Topic | None = None, **kwargs) -> None:
+    def __init__(self, data=None, *, topic: Topic | None = None, **kwargs) -> None:
+        """`topic` is the one the person was reading about (the view looks it up from
+        the link, or from the form sent back): the form itself never asks the
+        database while it is made; the opening hours in a hint are read when shown."""
         initial = kwargs.setdefault("initial", {})
         if topic is not None:
             initial["topic"] = topic.slug
         initial.setdefault("submission_token", uuid.uuid4())
         initial.setdefault("started", sign_started())
         initial.setdefault("consent_version", consent.VERSION)
-        super().__init__(*args, **kwargs)
+        self._problems: list[str] = []
+        if data is not None:
+            data = self._repaired(data)
+        super().__init__(data, **kwargs)
         self.fields["consent"].label = consent.consent_label()
-        hours = "; ".join(opening_hours_summary())
-        self.fields["call_windows"].help_text = (
+        self.fields["call_windows"].help_text = _lazy_str(self._call_windows_hint)
+        self.came_from = topic
+        if topic is not None:
+            self.fields[
+                "share_topic"
+            ].label = f"Tell the clinician you were reading about {topic.name.lower()}"
+        else:
+            del self.fields["share_topic"]
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        # Built when the form is rendered: a cached page never needs it.
+        return self._layout()
+
+    @cached_property
+    def _opening_hours(self) -> list[str]:
+        return opening_hours_summary()
+
+    def _call_windows_hint(self) -> str:
+        hours = "; ".join(self._opening_hours)
+        return (
             f"Leave these empty and we will call when we are open: {hours}."
             if hours
             else "Leave these empty and we will call at any time we are open."
         )
-        self._problems: list[str] = []
-        if self.is_bound:
-            self._check_hidden_fields()
-        self.came_from = self._came_from()
-        if self.came_from:
-            topic = self.came_from.name.lower()
-            self.fields[
-                "share_topic"
-            ].label = f"Tell the clinician you were reading about {topic}"
-        else:
-            del self.fields["share_topic"]
-        self.helper = self._layout()
 
     # --- what the view needs to know -------------------------------------------
 
@@ -315,10 +329,6 @@ class EnquiryForm(forms.Form):
         self.data = self.data.copy()
         self.data["crisis_acknowledged"] = "True"
 
-    def _came_from(self) -> Topic | None:
-        slug = self.data.get("topic") if self.is_bound else self.initial.get("topic")
-        return Topic.objects.filter(slug=slug).first() if slug else None
-
     def shared_topic(self) -> str:
         """The topic's name, if the person ticked the box to share it."""
         if self.came_from and self.cleaned_data.get("share_topic"):
@@ -327,24 +337,32 @@ class EnquiryForm(forms.Form):
 
     # --- validation -----------------------------------------------------------
 
-    def _check_hidden_fields(self) -> None:
-        """Replace missing or tampered hidden values, so the next send can work."""
-        data = self.data.copy()
+    def _repaired(self, data):
+        """`data` with missing or tampered hidden values replaced, so the next send
+        can work; each problem is kept for `clean` to report."""
+        replace: dict[str, str] = {}
         if not _is_uuid(data.get("submission_token")):
-            data["submission_token"] = str(uuid.uuid4())
+            replace["submission_token"] = str(uuid.uuid4())
             self._problems.append(_UNREADABLE)
         if _unsign(data.get("started")) is None:
-            data["started"] = sign_started()
+            replace["started"] = sign_started()
             if _UNREADABLE not in self._problems:
                 self._problems.append(_UNREADABLE)
-        if data.get("consent_version") != consent.VERSION:
-            data["consent_version"] = consent.VERSION
-            data.pop("consent", None)
+        stale_consent = data.get("consent_version") != consent.VERSION
+        if stale_consent:
+            replace["consent_version"] = consent.VERSION
             self._problems.append(
                 "We have changed how we describe the use of your information since"
                 " this form was opened. Please read it and tick the box again."
             )
-        self.data = data
+        if not replace:
+            return data
+        data = data.copy()
+        for name, value in replace.items():
+            data[name] = value
+        if stale_consent:
+            data.pop("consent", None)
+        return data
 
     def clean_phone(self) -> str:
         phone = self.cleaned_data["phone"]
@@ -452,6 +470,10 @@ class EnquiryForm(forms.Form):
 
     def _details(self, summary: str, *names: str) -> Details:
         return Details(summary, *names, form=self)
+
+
+def _lazy_str(function) -> str:
+    return lazy(function, str)()
 
 
 def sign_started(at: float | None = None) -> str:

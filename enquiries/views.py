@@ -64,10 +64,11 @@ def _over_the_limit(request: HttpRequest) -> bool:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def enquiry_create(request: HttpRequest) -> HttpResponse:
-    topic = None
-    if request.method == "GET" and request.GET.get("topic"):
-        topic = Topic.objects.filter(slug=request.GET["topic"]).first()
-    form = EnquiryForm(request.POST if request.method == "POST" else None, topic=topic)
+    sent = request.method == "POST"
+    # The topic they were reading: from the link to the form, then from the form.
+    slug = (request.POST if sent else request.GET).get("topic")
+    topic = Topic.objects.filter(slug=slug).first() if slug else None
+    form = EnquiryForm(request.POST if sent else None, topic=topic)
     if form.is_under_18():
         return render(request, "enquiries/under_18.html")
     if request.method == "POST" and form.is_valid():
@@ -96,11 +97,14 @@ def enquiry_create(request: HttpRequest) -> HttpResponse:
 
 
 def _form_page(request: HttpRequest, form: EnquiryForm, *, crisis_first=False):
+    service = _service_at(timezone.now())
     context = {
         "form": form,
         "target_hours": settings.CALLBACK_TARGET_HOURS,
         "crisis_first": crisis_first,
-        "service": _service_at(timezone.now()),
+        "service": service,
+        # The footer's hours are these same words: read them from the database once.
+        "service_hours": service["hours"],
         "caller_id": settings.CALLER_ID,
         "max_attempts": settings.CALLBACK_MAX_ATTEMPTS,
     }
