@@ -48,10 +48,13 @@ class Client:
 
     site: "Site"
     cookies: dict[str, str] = field(default_factory=dict)
+    # Sent with every request (the benchmark's X-Forwarded-For, one per visitor).
+    headers: dict[str, str] = field(default_factory=dict)
 
     def request(self, method: str, path: str, form: dict | None = None) -> Page:
         host = f"127.0.0.1:{self.site.port}"
         headers = {"Host": host, "X-Forwarded-Proto": "https", "User-Agent": "audit"}
+        headers |= self.headers
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None

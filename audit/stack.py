@@ -55,7 +55,14 @@ class Site:
         return f"http://127.0.0.1:{self.port}"
 
 
-def production_env(*, port: int, folder: Path) -> dict:
+def production_env(
+    *,
+    port: int,
+    folder: Path,
+    database: str = DATABASE,
+    broker_db: int = BROKER_DB,
+    cache_db: int = CACHE_DB,
+) -> dict:
     """What referral_site/settings/prod.py insists on. Two differences from a live
     site: no HTTPS redirect (there is no TLS here), and no minimum fill time for the
     spam guard (the runner posts the form at once)."""
@@ -65,9 +72,9 @@ def production_env(*, port: int, folder: Path) -> dict:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"{POSTGRES}/{DATABASE}",
-        "CELERY_BROKER_URL": f"{REDIS}/{BROKER_DB}",
-        "CACHE_URL": f"{REDIS}/{CACHE_DB}",
+        "DATABASE_URL": f"{POSTGRES}/{database}",
+        "CELERY_BROKER_URL": f"{REDIS}/{broker_db}",
+        "CACHE_URL": f"{REDIS}/{cache_db}",
         "SITE_URL": f"http://127.0.0.1:{port}",
         "STATIC_ROOT": str(folder / "static"),
         "MEDIA_ROOT": str(folder / "media"),
@@ -82,28 +89,28 @@ def production_env(*, port: int, folder: Path) -> dict:
     }
 
 
-def reset_database() -> None:
+def reset_database(database: str = DATABASE) -> None:
     connection = psycopg2.connect(f"{POSTGRES}/postgres", connect_timeout=10)
     connection.autocommit = True
     try:
         with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-            cursor.execute(f'CREATE DATABASE "{DATABASE}"')
+            cursor.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            cursor.execute(f'CREATE DATABASE "{database}"')
     finally:
         connection.close()
 
 
-def drop_database() -> None:
+def drop_database(database: str = DATABASE) -> None:
     with contextlib.suppress(psycopg2.Error):
         connection = psycopg2.connect(f"{POSTGRES}/postgres", connect_timeout=10)
         connection.autocommit = True
         with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+            cursor.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         connection.close()
 
 
-def empty_redis() -> None:
-    for number in (BROKER_DB, CACHE_DB):
+def empty_redis(numbers: tuple[int, ...] = (BROKER_DB, CACHE_DB)) -> None:
+    for number in numbers:
         client = redis.Redis.from_url(f"{REDIS}/{number}", socket_timeout=5)
         client.flushdb()
         client.close()

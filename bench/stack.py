@@ -1,0 +1,268 @@
+"""The production shape on loopback, for the benchmark: PostgreSQL (a database of
+its own), Redis (two databases of its own), gunicorn on production settings twice
+(with the page cache, and without it, for the uncached figures), a Celery worker,
+an SMTP sink, and Debian's nginx running deploy/nginx/referral.conf in front of the
+cached gunicorn beside a plain static server. The audit's helpers (audit/) start
+and stop every process; everything is ended and emptied by clean_up()."""
+
+import contextlib
+import os
+import shutil
+import signal
+from dataclasses import dataclass
+from pathlib import Path
+
+import redis
+
+from audit.pages import Client
+from audit.processes import ROOT, AuditError, Process, free_port, say, tail, wait_until
+from audit.stack import (
+    PYTHON,
+    REDIS,
+    RENDITIONS,
+    drop_database,
+    empty_redis,
+    production_env,
+    reset_database,
+    run_step,
+)
+
+REPORTS = ROOT / "build" / "bench"
+DATABASE = "referral_site_bench"
+BROKER_DB, CACHE_DB = 11, 12  # the audit takes 13 and 14, the integration tests 15
+NGINX_CONF = ROOT / "deploy" / "nginx" / "referral.conf"
+SMTP_SINK = ROOT / "tests" / "faults" / "smtp_sink.py"
+# As production runs them: the Dockerfile's three sync workers; one Celery worker
+# of concurrency 2 (the issue's figure).
+WEB_WORKERS = 3
+WORKER_CONCURRENCY = 2
+# The demo clinicians (on duty all day) with room for every enquiry the bench sends:
+# otherwise its callbacks would wait, rightly, for a clinician with room.
+ROOM = """
+from clinicians.models import Clinician
+Clinician.objects.update(max_open_callbacks=30000)
+"""
+
+
+@dataclass
+class Web:
+    port: int
+    env: dict
+    process: Process
+
+    @property
+    def origin(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def pids(self) -> list[int]:
+        """gunicorn's workers (the master's children)."""
+        return children(self.process.popen.pid)
+
+
+@dataclass
+class Stack:
+    folder: Path
+    env: dict
+    web: Web  # the page cache on
+    uncached: Web  # the page cache off
+    worker: Process
+    proxy_port: int  # nginx with deploy/nginx/referral.conf, in front of `web`
+    static_port: int  # nginx serving one file
+    floor_file: Path
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found += [int(p) for p in (task / "children").read_text().split()]
+    return found
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _env(folder: Path, port: int, smtp_port: int) -> dict:
+    env = production_env(
+        port=port,
+        folder=folder,
+        database=DATABASE,
+        broker_db=BROKER_DB,
+        cache_db=CACHE_DB,
+    )
+    return env | {
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "BENCH_FLOOR_FILE": str(folder / "floor.html"),
+        "MAIL_HOST": "127.0.0.1",
+        "MAIL_PORT": str(smtp_port),
+        # One proxy of ours in front (nginx, or the load generator playing it): the
+        # rate limit counts the address it names, one per simulated person.
+        "TRUSTED_PROXY_COUNT": "1",
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+
+
+def start_web(env: dict, name: str, *, page_cache: bool) -> Web:
+    port = free_port()
+    env = env | {"PAGE_CACHE_SECONDS": "300" if page_cache else "0"}
+    process = Process(
+        name,
+        [PYTHON, "-m", "gunicorn", "referral_site.wsgi",
+         "--bind", f"127.0.0.1:{port}", "--workers", str(WEB_WORKERS),
+         "--timeout", "30", "--access-logfile", "/dev/null"],
+        env=env,
+        log=REPORTS / "logs" / f"{name}.log",
+    )  # fmt: skip
+    web = Web(port=port, env=env, process=process)
+
+    def answers() -> bool:
+        if not process.alive():
+            raise AuditError(f"{name} exited:\n{tail(process.log)}")
+        return Client(web).get("/healthz").status == 200
+
+    wait_until(answers, timeout=60, what=f"{name}'s /healthz")
+    return web
+
+
+def start_worker(env: dict) -> Process:
+    worker = Process(
+        "worker",
+        [PYTHON, "-m", "celery", "-A", "referral_site", "worker",
+         "--queues", "celery", "--concurrency", str(WORKER_CONCURRENCY),
+         "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
+        env=env,
+        log=REPORTS / "logs" / "worker.log",
+    )  # fmt: skip
+    return worker
+
+
+def pause(process: Process) -> None:
+    os.killpg(process.popen.pid, signal.SIGSTOP)
+
+
+def resume(process: Process) -> None:
+    os.killpg(process.popen.pid, signal.SIGCONT)
+
+
+def _nginx_conf(folder: Path, *, web_port: int, proxy_port: int, static_port: int):
+    shipped = NGINX_CONF.read_text()
+    ours = shipped
+    for old, new in (
+        ("server web:8000;", f"server 127.0.0.1:{web_port};"),
+        ("listen 80;", f"listen 127.0.0.1:{proxy_port};"),
+        ("/var/cache/nginx/referral_pages", str(folder / "nginx-cache")),
+    ):
+        if old not in ours:
+            raise AuditError(f"deploy/nginx/referral.conf no longer says {old!r}")
+        ours = ours.replace(old, new)
+    (folder / "referral.conf").write_text(ours)
+    temp = folder / "nginx-temp"
+    temp.mkdir(exist_ok=True)
+    user = "user root root;\n" if os.geteuid() == 0 else ""
+    (folder / "nginx.conf").write_text(f"""{user}
+worker_processes auto;
+pid {folder}/nginx.pid;
+error_log {REPORTS}/logs/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+    # The machine's limit: the article page's own bytes, from a file.
+    server {{
+        listen 127.0.0.1:{static_port};
+        location = /article {{
+            alias {folder}/floor.html;
+            default_type "text/html; charset=utf-8";
+        }}
+    }}
+    include {folder}/referral.conf;
+}}
+""")
+
+
+def start_nginx(folder: Path, web: Web) -> tuple[int, int]:
+    if not shutil.which("nginx"):
+        raise AuditError("nginx is not installed: apt-get install -y nginx wrk")
+    proxy_port, static_port = free_port(), free_port()
+    _nginx_conf(
+        folder, web_port=web.port, proxy_port=proxy_port, static_port=static_port
+    )
+    Process(
+        "nginx",
+        ["nginx", "-c", str(folder / "nginx.conf"), "-p", str(folder),
+         "-g", "daemon off;"],
+        env=dict(os.environ),
+        log=REPORTS / "logs" / "nginx.log",
+    )  # fmt: skip
+    site = type("Site", (), {"port": static_port})
+    wait_until(
+        lambda: Client(site).get("/article").status == 200,
+        timeout=20,
+        what="nginx",
+    )
+    return proxy_port, static_port
+
+
+def start(folder: Path) -> Stack:
+    (REPORTS / "logs").mkdir(parents=True, exist_ok=True)
+    smtp_port = free_port()
+    Process(
+        "smtp-sink",
+        [PYTHON, str(SMTP_SINK), str(smtp_port), str(folder / "mail")],
+        env=dict(os.environ),
+        log=REPORTS / "logs" / "smtp.log",
+    )
+    env = _env(folder, free_port(), smtp_port)
+    say("Preparing: a fresh database, migrate, collectstatic, seed_demo...")
+    reset_database(DATABASE)
+    empty_redis((BROKER_DB, CACHE_DB))
+    logs = REPORTS / "logs"
+    manage = [PYTHON, "manage.py"]
+    collect = Process(
+        "collectstatic",
+        [*manage, "collectstatic", "--noinput"],
+        env=env,
+        log=logs / "collectstatic.log",
+    )
+    run_step("migrate", [*manage, "migrate", "--noinput"], env=env, logs=logs)
+    run_step("seed", [*manage, "seed_demo", "--force"], env=env, logs=logs)
+    run_step("renditions", [*manage, "shell", "-c", RENDITIONS], env=env, logs=logs)
+    run_step("room", [*manage, "shell", "-c", ROOM], env=env, logs=logs)
+    if collect.wait(timeout=180):
+        raise AuditError(f"collectstatic failed:\n{tail(collect.log)}")
+    floor_file = folder / "floor.html"
+    floor_file.write_bytes(b"")  # filled in once the article's path is known
+    web = start_web(env, "gunicorn", page_cache=True)
+    uncached = start_web(env, "gunicorn-uncached", page_cache=False)
+    worker = start_worker(env)
+    proxy_port, static_port = start_nginx(folder, web)
+    say(f"Up: gunicorn {web.origin}, uncached {uncached.origin}, nginx :{proxy_port}")
+    return Stack(
+        folder=folder,
+        env=env,
+        web=web,
+        uncached=uncached,
+        worker=worker,
+        proxy_port=proxy_port,
+        static_port=static_port,
+        floor_file=floor_file,
+    )
+
+
+def clean_up(folder: Path) -> None:
+    Process.stop_all()
+    with contextlib.suppress(redis.RedisError):
+        empty_redis((BROKER_DB, CACHE_DB))
+    drop_database(DATABASE)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+__all__ = ["REDIS", "Stack", "clean_up", "pause", "resume", "rss_kib", "start"]
