@@ -16,20 +16,29 @@ What may be kept, and for whom, is a privacy rule before it is a speed one:
   saved or deleted, or the opening hours change (`pages_changed`, wired up in
   apps.py and enquiries' signals), and in any case after PAGE_CACHE_SECONDS.
 
+Each web process also keeps the pages it served last in its own memory, good for
+as long as the generation (Redis's note of the last change) is; it asks Redis for
+the generation at most every GENERATION_CHECK_SECONDS. So a change made in another
+process (the worker publishing a scheduled article) shows within that second, and
+one made in this process shows at once.
+
 A cache that is down or slow costs readers nothing but speed: the page is rendered
 as if nothing were kept, and the cache is left alone for a few seconds.
 """
 
 import hashlib
 import logging
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from functools import wraps
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe
 
@@ -53,8 +62,23 @@ KEPT_HEADERS = (
 )
 # After a cache failure, how long this process renders without asking the cache.
 PAUSE_SECONDS = 5.0
+# How long this process trusts the generation it last read from Redis.
+GENERATION_CHECK_SECONDS = 1.0
+# How many pages this process keeps in its own memory (about 15 kB each).
+LOCAL_PAGES = 256
 
 _paused_until = 0.0
+_lock = threading.Lock()
+_generation: tuple[str | None, float] = (None, float("-inf"))  # value, read at
+_local: OrderedDict[str, dict] = OrderedDict()
+
+
+def forget_local() -> None:
+    """Drop this process's own copies and its note of the generation (tests)."""
+    global _generation
+    with _lock:
+        _generation = (None, float("-inf"))
+        _local.clear()
 
 
 def _cache_call(method: str, *args):
@@ -77,7 +101,44 @@ def _cache_call(method: str, *args):
 def pages_changed(**_) -> None:
     """Forget every kept page (a signal receiver, or called directly). Pages kept
     under the old generation are never read again and expire by themselves."""
-    _cache_call("set", GENERATION_KEY, uuid.uuid4().hex, None)
+    global _generation
+    generation = uuid.uuid4().hex
+    with _lock:
+        _generation = (generation, time.monotonic())
+        _local.clear()
+    _cache_call("set", GENERATION_KEY, generation, None)
+
+
+def _current_generation() -> str | None:
+    """Redis's generation, read at most every GENERATION_CHECK_SECONDS."""
+    global _generation
+    value, read_at = _generation
+    now = time.monotonic()
+    if now - read_at < GENERATION_CHECK_SECONDS:
+        return value
+    value = _cache_call("get", GENERATION_KEY)
+    with _lock:
+        _generation = (value, now)
+    return value
+
+
+def _local_copy(key: str, generation: str) -> dict | None:
+    with _lock:
+        entry = _local.get(key)
+        if entry is None or entry["generation"] != generation:
+            return None
+        if time.time() >= entry["expires"]:  # as old as Redis lets a page get
+            del _local[key]
+            return None
+        _local.move_to_end(key)
+        return entry
+
+
+def _keep_locally(key: str, entry: dict) -> None:
+    with _lock:
+        _local[key] = entry
+        while len(_local) > LOCAL_PAGES:
+            _local.popitem(last=False)
 
 
 def _keepable_request(request: HttpRequest) -> bool:
@@ -117,51 +178,87 @@ def _release() -> str:
     return hashlib.blake2b(repr(shown).encode(), digest_size=8).hexdigest()
 
 
-def _key(generation: str, request: HttpRequest) -> str:
+def _key(request: HttpRequest) -> str:
     query = request.GET.urlencode()
-    return f"pages:{generation}:{_release()}:{request.path}?{query}"
+    return f"pages:{_release()}:{request.path}?{query}"
 
 
-def _rebuilt(entry: dict) -> HttpResponse:
+def _rebuilt(request: HttpRequest, entry: dict) -> HttpResponse:
     response = HttpResponse(entry["content"], status=200)
     for name, value in entry["headers"]:
         response[name] = value
-    return response
+    return get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+        response=response,
+    )
+
+
+class AnonymousPageMiddleware:
+    """Answers from the cache before the layers an anonymous reader does not need
+    (sessions, CSRF, authentication, the second factor, history, lockout): it sits
+    after the security headers' middleware, which still add theirs to every answer.
+    A page kept under another generation (something changed since) is not served."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _keepable_request(request) and _keeps_pages(request):
+            key = _key(request)
+            generation = _current_generation()
+            if generation is not None:
+                entry = _local_copy(key, generation)
+                if entry is None:
+                    entry = _cache_call("get", key)
+                    if entry is not None and entry["generation"] == generation:
+                        _keep_locally(key, entry)
+                    else:
+                        entry = None
+                if entry is not None:
+                    return _rebuilt(request, entry)
+            # The view keeps what it renders, under the generation read before it
+            # rendered: a change meanwhile makes that copy stale at once.
+            request._page_cache = (key, generation)
+        return self.get_response(request)
+
+
+def _keeps_pages(request: HttpRequest) -> bool:
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return getattr(match.func, "keeps_anonymous_page", False)
 
 
 def anonymous_page(view):
-    """Serve `view`'s page from the shared cache to anonymous readers (see above)."""
+    """Mark `view`'s page as one the cache may keep for anonymous readers (see
+    above): AnonymousPageMiddleware serves it, and this keeps what the view made."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not _keepable_request(request):
-            return view(request, *args, **kwargs)
-        generation = _cache_call("get", GENERATION_KEY)
-        if generation is None:
-            generation = uuid.uuid4().hex
-            if not _cache_call("add", GENERATION_KEY, generation, None):
-                generation = _cache_call("get", GENERATION_KEY)
-        if generation is None:  # the cache is failing
-            return view(request, *args, **kwargs)
-        key = _key(generation, request)
-        entry = _cache_call("get", key)
-        if entry is not None:
-            response = _rebuilt(entry)
-            return get_conditional_response(
-                request,
-                etag=response.get("ETag"),
-                last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
-                response=response,
-            )
         response = view(request, *args, **kwargs)
-        if _keepable_response(response):
+        looked_up = getattr(request, "_page_cache", None)
+        if looked_up and _keepable_response(response):
+            key, generation = looked_up
+            if generation is None:  # a new cache, or the generation was evicted
+                generation = uuid.uuid4().hex
+                if not _cache_call("add", GENERATION_KEY, generation, None):
+                    return response  # another process made one first
+                forget_local()
             if "Last-Modified" not in response:
                 response["Last-Modified"] = http_date()
             entry = {
+                "generation": generation,
+                # Its copies in each process's memory last no longer than Redis's.
+                "expires": time.time() + settings.PAGE_CACHE_SECONDS,
                 "content": response.content,
                 "headers": [(h, response[h]) for h in KEPT_HEADERS if h in response],
             }
             _cache_call("set", key, entry, settings.PAGE_CACHE_SECONDS)
+            _keep_locally(key, entry)
         return response
 
+    wrapped.keeps_anonymous_page = True
     return wrapped

@@ -101,12 +101,17 @@ def _forget_broker_connections(app) -> None:
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """The rate limit counts in the cache: each test starts with none spent."""
+    """The rate limit counts in the cache: each test starts with none spent, and
+    with no page kept (in the cache, or in this process's own copies)."""
     from django.core.cache import cache
 
+    from articles.page_cache import forget_local
+
     cache.clear()
+    forget_local()
     yield
     cache.clear()
+    forget_local()
 
 
 @pytest.fixture

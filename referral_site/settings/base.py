@@ -51,6 +51,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "referral_site.middleware.SiteSecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Kept reading pages, for anonymous readers, before the layers below.
+    "articles.page_cache.AnonymousPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -2,6 +2,7 @@
 else, forgotten as soon as what they show changes (articles/page_cache.py)."""
 
 import socket
+import time as time_module
 from datetime import time, timedelta
 
 import pytest
@@ -196,3 +197,29 @@ def test_pages_are_compressed_on_the_wire_for_browsers_that_ask(client, path):
     assert kept_or_not["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in kept_or_not["Vary"]
     assert len(kept_or_not.content) < len(plain.content) / 2
+
+
+def test_a_change_made_in_another_process_shows_within_a_second(client, monkeypatch):
+    from django.core.cache import cache
+
+    article = ArticleFactory(title="Before the worker's change")
+    client.get(article.get_absolute_url())
+    # Another process (the worker) changed the article and the generation.
+    Article.objects.filter(pk=article.pk).update(title="After the worker's change")
+    cache.set(page_cache.GENERATION_KEY, "made-by-the-worker", None)
+    assert "Before" in client.get(article.get_absolute_url()).text  # this second
+
+    monkeypatch.setattr(page_cache, "GENERATION_CHECK_SECONDS", 0)  # a second on
+
+    assert "After the worker's change" in client.get(article.get_absolute_url()).text
+
+
+def test_no_copy_outlives_its_time_in_the_cache(client, settings, monkeypatch):
+    article = ArticleFactory(title="Kept for a while")
+    client.get(article.get_absolute_url())
+    Article.objects.filter(pk=article.pk).update(title="Changed without a signal")
+    later = time_module.time() + settings.PAGE_CACHE_SECONDS + 1
+    # The clock moves on for this process's copy and for the cache alike.
+    monkeypatch.setattr(time_module, "time", lambda: later)
+
+    assert "Changed without a signal" in client.get(article.get_absolute_url()).text
