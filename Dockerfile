@@ -25,4 +25,4 @@ USER app
 EXPOSE 8000
 # 0.0.0.0 inside the container only: publish the port to the proxy alone, never to
 # the world (docs/security.md, "Proxy trust").
-CMD ["gunicorn", "referral_site.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--logger-class", "referral_site.access_log.RedactingLogger"]
+CMD ["gunicorn", "referral_site.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--logger-class", "referral_site.access_log.RedactingLogger"]

@@ -32,9 +32,8 @@ DATABASE = "referral_site_bench"
 BROKER_DB, CACHE_DB = 11, 12  # the audit takes 13 and 14, the integration tests 15
 NGINX_CONF = ROOT / "deploy" / "nginx" / "referral.conf"
 SMTP_SINK = ROOT / "tests" / "faults" / "smtp_sink.py"
-# As production runs them: the Dockerfile's three sync workers; one Celery worker
-# of concurrency 2 (the figure).
-WEB_WORKERS = 3
+# As production runs them: gunicorn.conf.py's sync workers ((2 x cores) + 1); one
+# Celery worker of concurrency 2 (the figure).
 WORKER_CONCURRENCY = 2
 # The demo clinicians (on duty all day) with room for every enquiry the bench sends:
 # otherwise its callbacks would wait, rightly, for a clinician with room.
@@ -112,8 +111,8 @@ def start_web(env: dict, name: str, *, page_cache: bool) -> Web:
     process = Process(
         name,
         [PYTHON, "-m", "gunicorn", "referral_site.wsgi",
-         "--bind", f"127.0.0.1:{port}", "--workers", str(WEB_WORKERS),
-         "--timeout", "30", "--access-logfile", "/dev/null"],
+         "--bind", f"127.0.0.1:{port}", "--timeout", "30",
+         "--access-logfile", "/dev/null"],
         env=env,
         log=REPORTS / "logs" / f"{name}.log",
     )  # fmt: skip

@@ -109,3 +109,19 @@ def test_the_lock_pins_every_requirement_as_listed_with_hashes(name):
     assert len(pinned) >= len(listed)
     for i in pinned:
         assert "--hash=sha256:" in lines[i + 1], lines[i]
+
+
+def test_the_proxy_runs_the_nginx_file_the_bench_measures_in_front_of_web():
+    proxy = SERVICES["proxy"]
+    source, target = proxy["volumes"][0].split(":")[:2]
+    assert (ROOT / source).resolve() == ROOT / "deploy" / "nginx" / "referral.conf"
+    assert target.startswith("/etc/nginx/conf.d/")
+    assert proxy["depends_on"]["web"]["condition"] == "service_healthy"
+    # Only the proxy is published; web believes the one proxy's address.
+    assert "ports" not in SERVICES["web"]
+    assert SERVICES["web"]["environment"]["TRUSTED_PROXY_COUNT"] == "1"
+    conf = (ROOT / "deploy" / "nginx" / "referral.conf").read_text()
+    assert "server web:8000;" in conf
+    # Never kept: anything with our session or message cookie.
+    assert "proxy_no_cache $referral_personal;" in conf
+    assert "proxy_cache_bypass $referral_personal;" in conf
