@@ -64,7 +64,7 @@ format: venv ## Format and fix what ruff can
 test: lint test-fast test-integration ## Lint, the fast suite, then the integration suite
 
 test-fast: venv ## The fast suite: in-memory SQLite, tasks run eagerly, browser tests in Chromium
-	$(BIN)/pytest -m "not integration and not security and not faults"
+	$(BIN)/pytest -m "not integration and not security and not faults and not postgres"
 
 test-integration: venv ## Real PostgreSQL, Redis and Celery worker + beat (skipped, saying why, when they are not running)
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \

@@ -1,6 +1,7 @@
 """Search reads the stored, GIN-indexed `Article.search_vector` on PostgreSQL, kept
 current by a trigger whatever writes the row; on SQLite the same behaviour comes from
-the simple fallback. The PostgreSQL-only tests skip elsewhere: `make test-postgres`.
+the simple fallback. The PostgreSQL-only tests (marker `postgres`) run in
+`make test-postgres`.
 """
 
 from datetime import timedelta
@@ -97,6 +98,7 @@ def test_an_article_the_public_may_not_see_is_never_found(fields):
     assert titles("naloxone") == []
 
 
+@pytest.mark.postgres
 def test_a_write_outside_django_keeps_the_vector_current(on_postgresql):
     article = ArticleFactory(title="Staying safe")
 
@@ -109,6 +111,7 @@ def test_a_write_outside_django_keeps_the_vector_current(on_postgresql):
     assert titles("naloxone") == ["Staying safe"]
 
 
+@pytest.mark.postgres
 def test_a_change_that_leaves_the_words_alone_leaves_the_vector_alone(on_postgresql):
     article = ArticleFactory(title="Naloxone kits")
     before = Article.objects.values_list("search_vector", flat=True).get()
@@ -119,6 +122,7 @@ def test_a_change_that_leaves_the_words_alone_leaves_the_vector_alone(on_postgre
     assert "'naloxon':1A" in before
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)  # VACUUM cannot run in a transaction
 def test_the_search_query_reads_the_gin_index(on_postgresql):
     for n in range(20):
