@@ -147,7 +147,12 @@ def resume(process: Process) -> None:
     os.killpg(process.popen.pid, signal.SIGCONT)
 
 
-def _nginx_conf(folder: Path, *, web_port: int, proxy_port: int, static_port: int):
+def write_nginx_conf(
+    folder: Path, *, web_port: int, proxy_port: int, static_port: int, log: Path
+) -> Path:
+    """folder/nginx.conf: the shipped deploy/nginx/referral.conf in front of
+    127.0.0.1:`web_port` on `proxy_port`, beside a static server of
+    folder/floor.html on `static_port`. Also used by tests/integration."""
     shipped = NGINX_CONF.read_text()
     ours = shipped
     for old, new in (
@@ -165,7 +170,7 @@ def _nginx_conf(folder: Path, *, web_port: int, proxy_port: int, static_port: in
     (folder / "nginx.conf").write_text(f"""{user}
 worker_processes auto;
 pid {folder}/nginx.pid;
-error_log {REPORTS}/logs/nginx-error.log warn;
+error_log {log} warn;
 events {{ worker_connections 1024; }}
 http {{
     access_log off;
@@ -185,14 +190,19 @@ http {{
     include {folder}/referral.conf;
 }}
 """)
+    return folder / "nginx.conf"
 
 
 def start_nginx(folder: Path, web: Web) -> tuple[int, int]:
     if not shutil.which("nginx"):
         raise AuditError("nginx is not installed: apt-get install -y nginx wrk")
     proxy_port, static_port = free_port(), free_port()
-    _nginx_conf(
-        folder, web_port=web.port, proxy_port=proxy_port, static_port=static_port
+    write_nginx_conf(
+        folder,
+        web_port=web.port,
+        proxy_port=proxy_port,
+        static_port=static_port,
+        log=REPORTS / "logs" / "nginx-error.log",
     )
     Process(
         "nginx",
