@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
@@ -72,29 +72,37 @@ def reviewer_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _cacheable(render(request, "articles/reviewer_detail.html", context))
 
 
-def _article(slug: str, queryset: QuerySet) -> Article:
-    return get_object_or_404(
-        queryset.defer("search_vector")
-        .select_related("reviewer", "replaced_by")
-        .prefetch_related(
-            "topics",
-            "images",
-            Prefetch("related", queryset=_cards(Article.objects.published())),
-        ),
-        slug=slug,
+def _article_row(queryset: QuerySet) -> QuerySet:
+    return queryset.defer("search_vector").select_related("reviewer", "replaced_by")
+
+
+def _with_what_it_shows(article: Article) -> Article:
+    """Its topics, body pictures and chosen related articles: three queries."""
+    prefetch_related_objects(
+        [article],
+        "topics",
+        "images",
+        Prefetch("related", queryset=_cards(Article.objects.published())),
     )
+    return article
+
+
+def _article(slug: str, queryset: QuerySet) -> Article:
+    return _with_what_it_shows(get_object_or_404(_article_row(queryset), slug=slug))
+
+
+def _published_article(request: HttpRequest, slug: str) -> Article | None:
+    # Read once a request, for the ETag, Last-Modified and the page itself.
+    if not hasattr(request, "_published_article"):
+        request._published_article = (
+            _article_row(Article.objects.published()).filter(slug=slug).first()
+        )
+    return request._published_article
 
 
 def _last_modified(request: HttpRequest, slug: str):
-    # Asked for twice (ETag and Last-Modified): one query per request.
-    if not hasattr(request, "_article_modified"):
-        request._article_modified = (
-            Article.objects.published()
-            .filter(slug=slug)
-            .values_list("updated_at", flat=True)
-            .first()
-        )
-    return request._article_modified
+    article = _published_article(request, slug)
+    return article.updated_at if article else None
 
 
 def _etag(request: HttpRequest, slug: str) -> str | None:
@@ -106,7 +114,8 @@ def _etag(request: HttpRequest, slug: str) -> str | None:
 @require_GET
 @condition(etag_func=_etag, last_modified_func=_last_modified)
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    if _last_modified(request, slug) is None:
+    article = _published_article(request, slug)
+    if article is None:
         # Not published: an archived article may point readers to its replacement.
         archived = (
             Article.objects.filter(slug=slug, status=Article.Status.ARCHIVED)
@@ -117,8 +126,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if replacement and replacement.status == Article.Status.PUBLISHED:
             return redirect(replacement, permanent=True)
         raise Http404("No published article has that address.")
-    article = _article(slug, Article.objects.published())
-    return _cacheable(_render_article(request, article))
+    return _cacheable(_render_article(request, _with_what_it_shows(article)))
 
 
 @staff_member_required

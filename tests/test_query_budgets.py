@@ -19,7 +19,7 @@ BUDGETS = {
     "article list, page 2": 3,
     "topic": 4,
     "reviewer": 3,
-    "article": 6,
+    "article": 5,
     "search": 2,
     "get help": 6,
     "privacy": 2,

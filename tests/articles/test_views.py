@@ -217,9 +217,9 @@ def test_an_article_page_takes_the_same_few_queries_however_much_it_links_to(
         return article
 
     small, large = article_with(1), article_with(12)
-    # The publication check, the article with its reviewer, its topics, its body
-    # pictures, its chosen related articles, and the footer's opening hours: six
-    # queries, whatever the counts.
+    # The article with its reviewer (also its publication check), its topics, its
+    # body pictures, its chosen related articles, and the footer's opening hours:
+    # five queries, whatever the counts.
     for article in (small, large):
-        with django_assert_max_num_queries(6):
+        with django_assert_max_num_queries(5):
             assert client.get(article.get_absolute_url()).status_code == 200
