@@ -184,9 +184,9 @@ def _compose_web_command(port: int) -> list[str]:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     command = list(compose["services"]["web"]["command"])
     command[command.index("--bind") + 1] = f"127.0.0.1:{port}"
-    command[command.index("--workers") + 1] = "1"
     assert command[0] == "gunicorn"
-    return [sys.executable, "-m", "gunicorn", *command[1:]]
+    # One worker is enough to read the log (gunicorn.conf.py sets the number).
+    return [sys.executable, "-m", "gunicorn", *command[1:], "--workers", "1"]
 
 
 def _get(url: str, **headers) -> None:
