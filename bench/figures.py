@@ -89,6 +89,15 @@ def pages(stack: Stack) -> list[Row]:
         got = load.wrk(stack.uncached.origin + path)
         rows.append(_throughput_row(name, got, floor_uncached.rate, 0.3))
         say(f"  {name}: {got.rate:,.0f}/s")
+    # No budget, a yardstick: the least a page made by the site's templates costs
+    # (the base template and the footer's one query, nothing else).
+    least = load.wrk(stack.uncached.origin + "/cover-your-tracks/")
+    rows.append(
+        Row("cover your tracks (base template only), uncached",
+            f"{least.rate:,.0f}/s (p50 {least.p50_ms:.1f} ms)",
+            f"{least.rate / floor_uncached.rate:.2f}", "- (a yardstick)",
+            not least.errors)
+    )  # fmt: skip
     return rows
 
 
@@ -293,6 +302,9 @@ def queue(stack: Stack, *, rows: int = 100_000) -> list[Row]:
     line = re.search(r"^QUEUE (.*)$", measured.stdout, re.M)
     if measured.returncode or not line:
         raise AuditError(f"bench/queue.py failed:\n{measured.stdout}{measured.stderr}")
+    with _db() as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM clinicians_callback")
+        held = cursor.fetchone()[0]
     result = []
     for view in json.loads(line[1]):
         # The queue shows no encrypted field: nothing is decrypted for it.
@@ -300,12 +312,12 @@ def queue(stack: Stack, *, rows: int = 100_000) -> list[Row]:
             view["median_ms"] < 300
             and view["queries"] < 15
             and view["decryptions"] == 0
-            and view["total"] >= rows
+            and held >= rows
         )
         value = (
             f"{view['median_ms']:.0f} ms (max {view['max_ms']:.0f}),"
             f" {view['queries']} queries, {view['decryptions']} decrypted,"
-            f" {view['rows']} of {view['total']:,} rows shown"
+            f" {view['rows']} of {view['total']:,} shown ({held:,} callbacks held)"
         )
         budget = "< 300 ms, < 15 queries, 0 decrypted"
         result.append(Row(f"queue: {view['view']}", value, "-", budget, met))
