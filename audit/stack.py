@@ -116,12 +116,17 @@ def empty_redis(numbers: tuple[int, ...] = (BROKER_DB, CACHE_DB)) -> None:
         client.close()
 
 
-def clean_up(folder: Path) -> None:
+def clean_up(
+    folder: Path,
+    *,
+    database: str = DATABASE,
+    redis_dbs: tuple[int, ...] = (BROKER_DB, CACHE_DB),
+) -> None:
     """Empty the Redis databases, drop the database, remove `folder`. Run after
     Process.stop_all(), whatever became of the run."""
     with contextlib.suppress(redis.RedisError):
-        empty_redis()
-    drop_database()
+        empty_redis(redis_dbs)
+    drop_database(database)
     shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -140,14 +145,21 @@ for pk in Article.objects.exclude(hero_image="").values_list("pk", flat=True):
 """
 
 
-def start_site(folder: Path) -> Site:
-    port = free_port()
-    env = production_env(port=port, folder=folder)
-    logs = REPORTS / "logs"
+def prepare(
+    env: dict,
+    *,
+    logs: Path,
+    database: str = DATABASE,
+    redis_dbs: tuple[int, ...] = (BROKER_DB, CACHE_DB),
+    scripts: tuple[tuple[str, str], ...] = (),
+) -> None:
+    """A fresh database and emptied Redis databases; migrate, seed_demo, the demo
+    pictures' renditions, then each (name, Python) of `scripts` in `manage.py
+    shell`; collectstatic meanwhile. Shared by `make audit` and `make bench`."""
     manage = [PYTHON, "manage.py"]
     say("Preparing: a fresh database, migrate, collectstatic, seed_demo...")
-    reset_database()
-    empty_redis()
+    reset_database(database)
+    empty_redis(redis_dbs)
     collect = Process(
         "collectstatic",
         [*manage, "collectstatic", "--noinput"],
@@ -156,9 +168,17 @@ def start_site(folder: Path) -> Site:
     )
     run_step("migrate", [*manage, "migrate", "--noinput"], env=env, logs=logs)
     run_step("seed", [*manage, "seed_demo", "--force"], env=env, logs=logs)
-    run_step("renditions", [*manage, "shell", "-c", RENDITIONS], env=env, logs=logs)
+    for name, script in (("renditions", RENDITIONS), *scripts):
+        run_step(name, [*manage, "shell", "-c", script], env=env, logs=logs)
     if collect.wait(timeout=remaining(STEP_SECONDS["collectstatic"])):
         raise AuditError(f"collectstatic failed:\n{tail(collect.log)}")
+
+
+def start_site(folder: Path) -> Site:
+    port = free_port()
+    env = production_env(port=port, folder=folder)
+    logs = REPORTS / "logs"
+    prepare(env, logs=logs)
     web = Process(
         "gunicorn",
         # gunicorn.conf.py (read from the project folder) sets the redacting logger.

@@ -12,20 +12,10 @@ import signal
 from dataclasses import dataclass
 from pathlib import Path
 
-import redis
-
+from audit import stack as audit_stack
 from audit.pages import Client
 from audit.processes import ROOT, AuditError, Process, free_port, say, tail, wait_until
-from audit.stack import (
-    PYTHON,
-    REDIS,
-    RENDITIONS,
-    drop_database,
-    empty_redis,
-    production_env,
-    reset_database,
-    run_step,
-)
+from audit.stack import PYTHON, REDIS, prepare, production_env
 
 REPORTS = ROOT / "build" / "bench"
 DATABASE = "referral_site_bench"
@@ -230,23 +220,13 @@ def start(folder: Path) -> Stack:
         log=REPORTS / "logs" / "smtp.log",
     )
     env = _env(folder, free_port(), smtp_port)
-    say("Preparing: a fresh database, migrate, collectstatic, seed_demo...")
-    reset_database(DATABASE)
-    empty_redis((BROKER_DB, CACHE_DB))
-    logs = REPORTS / "logs"
-    manage = [PYTHON, "manage.py"]
-    collect = Process(
-        "collectstatic",
-        [*manage, "collectstatic", "--noinput"],
-        env=env,
-        log=logs / "collectstatic.log",
+    prepare(
+        env,
+        logs=REPORTS / "logs",
+        database=DATABASE,
+        redis_dbs=(BROKER_DB, CACHE_DB),
+        scripts=(("room", ROOM),),
     )
-    run_step("migrate", [*manage, "migrate", "--noinput"], env=env, logs=logs)
-    run_step("seed", [*manage, "seed_demo", "--force"], env=env, logs=logs)
-    run_step("renditions", [*manage, "shell", "-c", RENDITIONS], env=env, logs=logs)
-    run_step("room", [*manage, "shell", "-c", ROOM], env=env, logs=logs)
-    if collect.wait(timeout=180):
-        raise AuditError(f"collectstatic failed:\n{tail(collect.log)}")
     floor_file = folder / "floor.html"
     floor_file.write_bytes(b"")  # filled in once the article's path is known
     web = start_web(env, "gunicorn", page_cache=True)
@@ -268,10 +248,7 @@ def start(folder: Path) -> Stack:
 
 def clean_up(folder: Path) -> None:
     Process.stop_all()
-    with contextlib.suppress(redis.RedisError):
-        empty_redis((BROKER_DB, CACHE_DB))
-    drop_database(DATABASE)
-    shutil.rmtree(folder, ignore_errors=True)
+    audit_stack.clean_up(folder, database=DATABASE, redis_dbs=(BROKER_DB, CACHE_DB))
 
 
 __all__ = ["REDIS", "Stack", "clean_up", "pause", "resume", "rss_kib", "start"]
