@@ -5,6 +5,8 @@ The promise (referral_site/settings/base.py): no request waits on the broker for
 more than about a second; beat's sweep does what the web could not queue.
 """
 
+import time
+
 import pytest
 
 from .invariants import assert_nothing_lost, rows
@@ -116,3 +118,30 @@ def test_the_worker_takes_tasks_from_a_full_broker_and_stays_up(stack):
     stack.redis.set_maxmemory(limit * 4)
     assert_nothing_lost(stack, outcomes)
     assert stack.worker.alive()
+
+
+# A reading page with the page cache's Redis frozen: each web worker waits on it
+# once (the cache's 0.3 s timeout), then renders without it for a few seconds.
+PAGE_SECONDS = 2.0
+
+
+@pytest.mark.timeout(120)
+def test_reading_pages_with_redis_frozen_then_thawed(stack):
+    reader = stack.browser()
+    kept = reader.request("GET", "/")
+    assert kept.status == 200
+    stack.redis.freeze()
+    time.sleep(1.2)  # past the second for which a worker trusts its generation
+
+    answers = [reader.request("GET", "/") for _ in range(8)]
+
+    assert all(answer.status == 200 for answer in answers), [
+        answer.status for answer in answers
+    ]
+    assert max(answer.seconds for answer in answers) < PAGE_SECONDS
+    # Two workers, each waiting once at most, not once a page.
+    assert sum(answer.seconds for answer in answers) < 2 * PAGE_SECONDS
+    assert "Skip to main content" in answers[-1].body  # the whole page, rendered
+    stack.redis.thaw()
+    time.sleep(5.5)  # the pause after a failure ends
+    assert reader.request("GET", "/").status == 200
