@@ -349,3 +349,15 @@ class ArticleImage(models.Model):
 
     def __str__(self) -> str:
         return self.alt
+
+
+class PageGeneration(models.Model):
+    """One row: a number raised, in the same transaction, by every change to what the
+    reading pages show (articles/page_cache.py). Kept pages carry the number they
+    were made under; in the database, not the cache, so that a cache that was down
+    or frozen during a change can never bring the old pages back."""
+
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"generation {self.number}"

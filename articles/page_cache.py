@@ -12,15 +12,18 @@ What may be kept, and for whom, is a privacy rule before it is a speed one:
   on them; the JSON-LD block is data).
 - The key names the release (static files, the settings every page shows), so a
   deploy never serves a page naming CSS that is gone.
-- Every page is forgotten at once when an article, topic, reviewer or picture is
-  saved or deleted, or the opening hours change (`pages_changed`, wired up in
-  apps.py and enquiries' signals), and in any case after PAGE_CACHE_SECONDS.
+- Every page is forgotten when an article, topic, reviewer or picture is saved or
+  deleted, or the opening hours change (`pages_changed`, wired up in apps.py and
+  enquiries' signals), and in any case after PAGE_CACHE_SECONDS. It raises the
+  *generation*, a number in the database (PageGeneration), in the transaction of the
+  change: a kept page carries the number it was made under and is served only while
+  that is still the number. Being in the database, a change can never be lost to a
+  cache that was down or frozen when it was made.
 
-Each web process also keeps the pages it served last in its own memory, good for
-as long as the generation (Redis's note of the last change) is; it asks Redis for
-the generation at most every GENERATION_CHECK_SECONDS. So a change made in another
-process (the worker publishing a scheduled article) shows within that second, and
-one made in this process shows at once.
+Each web process also keeps the pages it served last in its own memory. It reads
+the generation at most every GENERATION_CHECK_SECONDS: a change made in another
+process (the worker publishing a scheduled article) shows within that second, one
+made in this process at once.
 
 A cache that is down or slow costs readers nothing but speed: the page is rendered
 as if nothing were kept, and the cache is left alone for a few seconds.
@@ -30,13 +33,14 @@ import hashlib
 import logging
 import threading
 import time
-import uuid
 from collections import OrderedDict
 from functools import wraps
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
+from django.db import DatabaseError
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response
@@ -44,7 +48,6 @@ from django.utils.http import http_date, parse_http_date_safe
 
 logger = logging.getLogger(__name__)
 
-GENERATION_KEY = "pages:generation"
 # Django's message cookie (contrib.messages' CookieStorage.cookie_name).
 MESSAGE_COOKIE = "messages"
 # The query strings a kept page may have (the list pages' page number).
@@ -62,7 +65,7 @@ KEPT_HEADERS = (
 )
 # After a cache failure, how long this process renders without asking the cache.
 PAUSE_SECONDS = 5.0
-# How long this process trusts the generation it last read from Redis.
+# How long this process trusts the generation it last read from the database.
 GENERATION_CHECK_SECONDS = 1.0
 # How many pages this process keeps in its own memory (about 15 kB each).
 LOCAL_PAGES = 256
@@ -99,24 +102,38 @@ def _cache_call(method: str, *args):
 
 
 def pages_changed(**_) -> None:
-    """Forget every kept page (a signal receiver, or called directly). Pages kept
-    under the old generation are never read again and expire by themselves."""
+    """Forget every kept page (a signal receiver, or called directly): raise the
+    generation in the database, in the transaction that made the change. Pages kept
+    under the old number are never served again and expire by themselves."""
     global _generation
-    generation = uuid.uuid4().hex
+    from .models import PageGeneration
+
+    if not PageGeneration.objects.filter(pk=1).update(number=F("number") + 1):
+        PageGeneration.objects.get_or_create(pk=1, defaults={"number": 1})
     with _lock:
-        _generation = (generation, time.monotonic())
+        _generation = (None, float("-inf"))  # read it again, once committed
         _local.clear()
-    _cache_call("set", GENERATION_KEY, generation, None)
 
 
 def _current_generation() -> str | None:
-    """Redis's generation, read at most every GENERATION_CHECK_SECONDS."""
+    """The database's generation, read at most every GENERATION_CHECK_SECONDS.
+    With the database down, the last one read still holds: nothing can change
+    while it is down, so the pages kept under it are still right."""
     global _generation
+    from .models import PageGeneration
+
     value, read_at = _generation
     now = time.monotonic()
     if now - read_at < GENERATION_CHECK_SECONDS:
         return value
-    value = _cache_call("get", GENERATION_KEY)
+    try:
+        number = PageGeneration.objects.filter(pk=1).values_list("number").first()
+    except DatabaseError:
+        logger.warning("Page generation unreadable: keeping the last one read.")
+        with _lock:
+            _generation = (value, now)
+        return value
+    value = str(number[0] if number else 0)
     with _lock:
         _generation = (value, now)
     return value
@@ -240,13 +257,8 @@ def anonymous_page(view):
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         response = view(request, *args, **kwargs)
         looked_up = getattr(request, "_page_cache", None)
-        if looked_up and _keepable_response(response):
+        if looked_up and looked_up[1] is not None and _keepable_response(response):
             key, generation = looked_up
-            if generation is None:  # a new cache, or the generation was evicted
-                generation = uuid.uuid4().hex
-                if not _cache_call("add", GENERATION_KEY, generation, None):
-                    return response  # another process made one first
-                forget_local()
             if "Last-Modified" not in response:
                 response["Last-Modified"] = http_date()
             entry = {

@@ -60,3 +60,34 @@ def test_postgres_restarted_during_traffic(stack):
     assert not bad, f"answers other than 302 or 503 during the restart: {bad}"
     assert any(o.accepted for at, o in sent if at > back), "no send worked again"
     assert_nothing_lost(stack, [*outcomes, during, after])
+
+
+@pytest.mark.timeout(180)
+def test_readers_keep_getting_kept_pages_while_postgres_is_down(stack):
+    def read_at_once(count: int) -> list:
+        answers: list = []
+        threads = [
+            threading.Thread(
+                target=lambda: answers.append(stack.browser().request("GET", "/"))
+            )
+            for _ in range(count)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        return answers
+
+    # Both web workers keep the page and read the generation.
+    for _ in range(5):
+        assert all(answer.status == 200 for answer in read_at_once(4))
+    try:
+        stack.cluster.stop("fast")
+        time.sleep(1.5)  # past the second for which a worker trusts its generation
+        during = read_at_once(4) + read_at_once(4)
+    finally:
+        stack.cluster.ensure_running()
+
+    # Nothing can change while the database is down: the kept page still holds.
+    assert [answer.status for answer in during] == [200] * 8
+    assert all("Skip to main content" in answer.body for answer in during)
