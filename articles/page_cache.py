@@ -39,7 +39,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
-from django.db import DatabaseError
+from django.db import DatabaseError, InterfaceError
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
@@ -128,7 +128,7 @@ def _current_generation() -> str | None:
         return value
     try:
         number = PageGeneration.objects.filter(pk=1).values_list("number").first()
-    except DatabaseError:
+    except (DatabaseError, InterfaceError):
         logger.warning("Page generation unreadable: keeping the last one read.")
         with _lock:
             _generation = (value, now)

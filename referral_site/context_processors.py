@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, InterfaceError
 
 from enquiries.availability import opening_hours_in_words
 
@@ -30,5 +30,5 @@ def _hours_or_nothing() -> str:
     page extends the site's base template, and must render with the database down)."""
     try:
         return opening_hours_in_words()
-    except DatabaseError:
+    except (DatabaseError, InterfaceError):
         return ""

@@ -11,7 +11,7 @@ import logging
 import sys
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, InterfaceError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -46,7 +46,9 @@ RETRY_AFTER_SECONDS = 30
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: the outage page when the database failed, else the 500 page."""
     error = sys.exc_info()[1]
-    if isinstance(error, DatabaseError):
+    # InterfaceError: "connection already closed", once the server went away
+    # mid-request; not a DatabaseError in Django's hierarchy, but the same outage.
+    if isinstance(error, DatabaseError | InterfaceError):
         response = _outage(request)
     else:
         response = render(request, "500.html", status=500)

@@ -149,3 +149,19 @@ def _imports(app: str) -> set[str]:
 def test_app_dependencies_point_one_way_articles_enquiries_clinicians():
     assert not {"enquiries", "clinicians"} & _imports("articles")
     assert "clinicians" not in _imports("enquiries")
+
+
+@pytest.mark.django_db
+def test_a_connection_closed_mid_request_gets_the_outage_page_not_a_500(rf):
+    from django.db import InterfaceError
+
+    from referral_site.errors import server_error
+
+    request = rf.post("/get-help/", {"message": "kept"})
+    try:
+        raise InterfaceError("connection already closed")  # the server went away
+    except InterfaceError:
+        response = server_error(request)
+
+    assert response.status_code == 503
+    assert "999" in response.content.decode()
