@@ -1,6 +1,7 @@
 """What the Chromium tests share: the WCAG 2.2 A/AA check with axe-core, a test
 picture, and filling in the enquiry form the way a person does."""
 
+import time
 from io import BytesIO
 
 from axe_playwright_python.sync_playwright import Axe
@@ -50,3 +51,14 @@ def fill_in_enquiry_form(page, *, danger: str = "No", name: str = "Marigold") ->
         "group", name="If someone else answers, can we say who we are?"
     ).get_by_label("No").check()
     page.get_by_label("I agree that the service may use").check()
+
+
+def wait_until_true(page, expression: str, *, timeout: float = 5.0) -> None:
+    """Poll `expression` in the page until it is true. Not Playwright's
+    wait_for_function: its polling evals the string in the page, which our CSP
+    (no 'unsafe-eval') refuses whenever the first try is not already true."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        time.sleep(0.05)

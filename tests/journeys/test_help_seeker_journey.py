@@ -15,7 +15,12 @@ from django.utils import timezone
 from articles.models import ArticleImage
 from enquiries.models import Enquiry, OpeningHours
 from tests.articles.factories import ArticleFactory, ReviewerBioFactory, TopicFactory
-from tests.browser_support import fill_in_enquiry_form, png, violations
+from tests.browser_support import (
+    fill_in_enquiry_form,
+    png,
+    violations,
+    wait_until_true,
+)
 from tests.clinicians.factories import ClinicianFactory
 from tests.enquiries.factories import PHONE
 
@@ -73,7 +78,7 @@ def test_a_person_seeking_help_asks_for_a_callback_then_takes_it_back(
 
     # However far they scroll, the way out stays on screen.
     page.mouse.wheel(0, 4000)
-    page.wait_for_function("window.scrollY > 200")
+    wait_until_true(page, "window.scrollY > 200")
     box = page.get_by_role("link", name="Exit this page").bounding_box()
     assert box is not None and 0 <= box["y"] < 60
 
@@ -88,9 +93,7 @@ def test_a_person_seeking_help_asks_for_a_callback_then_takes_it_back(
     summary = page.locator("#error-summary")
     summary.wait_for()
     # Focus moves to it (by the form's script, once the page has loaded).
-    page.wait_for_function(
-        "document.activeElement.id === 'error-summary'", timeout=5000
-    )
+    wait_until_true(page, "document.activeElement.id === 'error-summary'")
     assert "Enter a name we can call you by." in summary.inner_text()
     assert Enquiry.objects.count() == 0  # nothing half-saved
     found += violations(page)
