@@ -1,8 +1,10 @@
+import logging
 import re
 from datetime import datetime, timedelta
 
 from cryptography.fernet import InvalidToken
 from django.conf import settings
+from django.contrib.sessions.backends.base import UpdateError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -42,6 +44,8 @@ _SESSION_THANKS = "enquiry_thanks"
 # The characters secrets.token_urlsafe makes: anything else (nothing, a "/") is not
 # one of our links and cannot even be made into one.
 _TOKEN_FORMAT = re.compile(r"[A-Za-z0-9_-]{1,128}")
+
+logger = logging.getLogger(__name__)
 
 
 def _sealed(token: str) -> str:
@@ -200,6 +204,7 @@ def enquiry_thanks(request: HttpRequest) -> HttpResponse:
     # The private link is shown once: it leaves the session as it is shown.
     sealed = thanks.pop("withdrawal_token", None)
     request.session[_SESSION_THANKS] = thanks
+    _save_session_or_carry_on(request)
     withdrawal_token = _unsealed(sealed) if sealed else None
     withdrawal_url = _withdrawal_url(withdrawal_token) if withdrawal_token else None
     now = timezone.now()
@@ -229,6 +234,19 @@ def enquiry_thanks(request: HttpRequest) -> HttpResponse:
         "max_attempts": settings.CALLBACK_MAX_ATTEMPTS,
     }
     return render(request, "enquiries/enquiry_thanks.html", context)
+
+
+def _save_session_or_carry_on(request: HttpRequest) -> None:
+    """Save the session now; if the database went away since it was read, the
+    page is still shown. Their enquiry is safe: what they need is its reference,
+    not Django's "session deleted" 400 (which is what a failed save becomes in
+    SessionMiddleware). The private link then stays in the session and shows once
+    more on a reload: in their own browser only."""
+    try:
+        request.session.save()
+    except UpdateError:
+        request.session.modified = False  # SessionMiddleware does not try again
+        logger.warning("The thank-you page was shown; its session was not saved.")
 
 
 @never_cache

@@ -4,6 +4,7 @@ from datetime import date, datetime
 from datetime import time as clock_time
 
 import pytest
+from django.db import OperationalError, connection
 from django.test import Client
 from django.utils import timezone
 
@@ -191,6 +192,24 @@ def test_the_private_withdrawal_link_is_shown_once(client):
     assert "We show it only once" in first
     assert "/get-help/withdraw/" not in again
     assert Enquiry.objects.get().reference in again
+
+
+def test_the_thank_you_page_is_shown_when_the_database_goes_as_it_is_saved(client):
+    # PostgreSQL restarting between reading the session and saving it: the
+    # person still sees that we have their enquiry, and its reference.
+    _post(client)
+
+    def database_gone(execute, sql, params, many, context):
+        if sql.startswith("UPDATE") and "django_session" in sql:
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(database_gone):
+        response = client.get("/get-help/thank-you/")
+
+    assert response.status_code == 200
+    assert Enquiry.objects.get().reference in response.text
+    assert "/get-help/withdraw/" in response.text
 
 
 def test_a_double_clicked_submit_makes_one_enquiry(client):
