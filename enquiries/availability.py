@@ -2,6 +2,8 @@
 times and days the person said are safe."""
 
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -25,8 +27,52 @@ class Slot:
     end: datetime
 
 
+# Within `read_once()`, what has been read of the opening hours and closed days.
+_read: ContextVar[dict | None] = ContextVar("availability_read", default=None)
+
+
+@contextmanager
+def read_once() -> Iterator[None]:
+    """Inside this block, the opening hours and each range of closed days are read
+    from the database once: for a page that asks several questions of them (is it
+    open, when does it open, the week in words). Outside, every call reads afresh.
+    A block inside another shares what the outer one read."""
+    if _read.get() is not None:
+        yield
+        return
+    token = _read.set({})
+    try:
+        yield
+    finally:
+        _read.reset(token)
+
+
+def _opening_rows() -> list[OpeningHours]:
+    read = _read.get()
+    if read is None:
+        return list(OpeningHours.objects.all())
+    if "hours" not in read:
+        read["hours"] = list(OpeningHours.objects.all())
+    return read["hours"]
+
+
+def _closed_days(first: date, last: date) -> set[date]:
+    read = _read.get()
+    key = ("closed", first, last)
+    if read is not None and key in read:
+        return read[key]
+    closed = set(
+        ClosedDay.objects.filter(date__range=(first, last)).values_list(
+            "date", flat=True
+        )
+    )
+    if read is not None:
+        read[key] = closed
+    return closed
+
+
 def _weekly_hours() -> dict[int, tuple[time, time]]:
-    return {row.weekday: (row.opens, row.closes) for row in OpeningHours.objects.all()}
+    return {row.weekday: (row.opens, row.closes) for row in _opening_rows()}
 
 
 def call_slots(
@@ -38,11 +84,7 @@ def call_slots(
     hours = _weekly_hours()
     local = timezone.localtime(after)
     horizon = local.date() + timedelta(days=HORIZON_DAYS)
-    closed = set(
-        ClosedDay.objects.filter(date__range=(local.date(), horizon)).values_list(
-            "date", flat=True
-        )
-    )
+    closed = _closed_days(local.date(), horizon)
     for offset in range(HORIZON_DAYS + 1):
         day = local.date() + timedelta(days=offset)
         weekday = day.weekday()
@@ -115,7 +157,7 @@ def opening_hours_summary() -> list[str]:
     """'Monday 9am to 8pm', a line a weekday the service is open."""
     return [
         f"{row.get_weekday_display()} {_clock(row.opens)} to {_clock(row.closes)}"
-        for row in OpeningHours.objects.all()
+        for row in _opening_rows()
     ]
 
 
@@ -157,7 +199,7 @@ def opening_hours_in_words() -> str:
     closed on Sundays and bank holidays.' Days in a row with the same hours are
     said once. '' when no opening hours are set."""
     runs: list[list[OpeningHours]] = []
-    for row in OpeningHours.objects.all():
+    for row in _opening_rows():
         last = runs[-1][-1] if runs else None
         if (
             last is not None

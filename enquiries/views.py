@@ -24,6 +24,7 @@ from .availability import (
     next_opening,
     open_period,
     opening_hours_in_words,
+    read_once,
     when_in_words,
 )
 from .danger import reports_danger
@@ -101,6 +102,11 @@ def enquiry_create(request: HttpRequest) -> HttpResponse:
 
 
 def _form_page(request: HttpRequest, form: EnquiryForm, *, crisis_first=False):
+    with read_once():  # the page and the form's hints ask of the hours several times
+        return _render_form_page(request, form, crisis_first=crisis_first)
+
+
+def _render_form_page(request: HttpRequest, form: EnquiryForm, *, crisis_first):
     service = _service_at(timezone.now())
     context = {
         "form": form,
@@ -120,7 +126,13 @@ def _service_at(at: datetime) -> dict:
 
     `state` is "open", "closing" (open, but too near closing time for a call) or
     "closed"; `closes` is today's closing time while open, `opens` the next opening
-    otherwise ('' when none is within the horizon); `hours` the week's hours."""
+    otherwise ('' when none is within the horizon); `hours` the week's hours.
+    The hours and closed days are read once for all of these."""
+    with read_once():
+        return _service_in_words(at)
+
+
+def _service_in_words(at: datetime) -> dict:
     period = open_period(at)
     urgent = settings.CALLBACK_TARGET_MINUTES["urgent"]
     if period is None:
@@ -157,6 +169,11 @@ def _urgent_call(enquiry: Enquiry, *, now: datetime) -> dict:
     safe time starts, if that is later. `within` is the target in words when it can
     be kept in full, else `due` is the time we aim to call by. `known` is False when
     there is no safe, open time within the horizon."""
+    with read_once():
+        return _urgent_call_in_words(enquiry, now=now)
+
+
+def _urgent_call_in_words(enquiry: Enquiry, *, now: datetime) -> dict:
     minutes = settings.CALLBACK_TARGET_MINUTES["urgent"]
     windows, days = enquiry.get_call_windows(), enquiry.get_call_days()
     arrived = enquiry.created_at

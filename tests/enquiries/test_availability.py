@@ -12,6 +12,7 @@ from enquiries.availability import (
     next_opening,
     open_period,
     opening_hours_in_words,
+    read_once,
     when_in_words,
 )
 from enquiries.models import ClosedDay, OpeningHours
@@ -172,3 +173,19 @@ def test_days_are_named_on_the_services_clock_never_as_tomorrow():
 
     assert day_in_words(thursday, now=wednesday_night) == "on Thursday 3 December"
     assert day_in_words(thursday, now=thursday) == "today"
+
+
+def test_a_page_reads_the_hours_once_and_the_next_request_sees_a_change(
+    django_assert_num_queries,
+):
+    wednesday_noon = _at(WEDNESDAY, 12)
+    with django_assert_num_queries(2), read_once():  # the hours, the closed days
+        assert is_open(wednesday_noon)
+        assert next_opening(wednesday_noon) == _at(THURSDAY, 9)
+        assert opening_hours_in_words().startswith("We are open Monday to Friday")
+
+    ClosedDay.objects.create(date=WEDNESDAY, name="Staff training")
+
+    with read_once():  # a new page: the new closed day counts
+        assert not is_open(wednesday_noon)
+    assert not is_open(wednesday_noon)  # and outside a page, every call reads
