@@ -25,6 +25,10 @@ the generation at most every GENERATION_CHECK_SECONDS: a change made in another
 process (the worker publishing a scheduled article) shows within that second, one
 made in this process at once.
 
+Parts of pages (an article's text, a list of cards, the footer) are kept the same
+way in each process's memory, under `kept_version`: so a page rendered afresh, for
+someone with a session or the first reader after a change, is quick too.
+
 A cache that is down or slow costs readers nothing but speed: the page is rendered
 as if nothing were kept, and the cache is left alone for a few seconds.
 """
@@ -33,12 +37,14 @@ import hashlib
 import logging
 import threading
 import time
+import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import DatabaseError, InterfaceError
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
@@ -77,11 +83,13 @@ _local: OrderedDict[str, dict] = OrderedDict()
 
 
 def forget_local() -> None:
-    """Drop this process's own copies and its note of the generation (tests)."""
+    """Drop this process's own copies, its kept parts of pages and its note of the
+    generation (tests)."""
     global _generation
     with _lock:
         _generation = (None, float("-inf"))
         _local.clear()
+    caches["fragments"].clear()
 
 
 def _cache_call(method: str, *args):
@@ -193,6 +201,35 @@ def _release() -> str:
         settings.SITE_URL,
     )
     return hashlib.blake2b(repr(shown).encode(), digest_size=8).hexdigest()
+
+
+def kept_version() -> str:
+    """What a kept part of a page ({% cache ... kept_version using="fragments" %})
+    is kept under: the generation and the release. A change anywhere, or a deploy,
+    and no part kept before it is used again. With the generation unknown (the
+    database down since this process started) a version nothing will match: the
+    part is rendered, and not found again."""
+    generation = _current_generation()
+    if generation is None:
+        return f"unknown-{uuid.uuid4().hex}"
+    return f"{generation}.{_release()}"
+
+
+def kept_lookup[T](name: str, key: str, read: Callable[[], T | None]) -> T | None:
+    """`read()`, kept in this process's memory under `kept_version` (and for
+    FRAGMENT_CACHE_SECONDS at most): for what a page looks up that only a change
+    can alter (the published article at an address, a topic). Only what is found
+    is kept: what does not exist yet (an article whose date has not come) is
+    looked for again each time."""
+    digest = hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+    cache_key = f"lookup:{name}:{digest}:{kept_version()}"
+    fragments = caches["fragments"]
+    found = fragments.get(cache_key)
+    if found is None:
+        found = read()
+        if found is not None:
+            fragments.set(cache_key, found, settings.FRAGMENT_CACHE_SECONDS)
+    return found
 
 
 def _key(request: HttpRequest) -> str:

@@ -1,3 +1,6 @@
+import uuid
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
@@ -5,11 +8,12 @@ from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.views.decorators.http import condition, require_GET
 
 from .content import TOC_MIN_HEADINGS, json_ld, with_heading_ids, with_pictures
 from .models import Article, ReviewerBio, Topic
-from .page_cache import anonymous_page
+from .page_cache import anonymous_page, kept_lookup
 from .search import articles_search
 
 HOME_LATEST = 3
@@ -35,32 +39,57 @@ def _cards(queryset: QuerySet) -> QuerySet:
     return queryset.only("title", "slug", "summary", "pub_date")
 
 
+def _page_of(request: HttpRequest, articles: Callable[[], QuerySet]) -> dict:
+    """One page of a list of `articles()`, read only if its kept part is not at
+    hand; and the number asked for, which that part is kept under."""
+    number = request.GET.get("page", "")[:8]
+    return {
+        "page": SimpleLazyObject(
+            lambda: Paginator(articles(), PER_PAGE).get_page(number or None)
+        ),
+        "page_number": number,
+    }
+
+
 @anonymous_page
 def home(request: HttpRequest) -> HttpResponse:
-    published = Article.objects.published()
+    # Read only if the page's kept part is not at hand (even building a query
+    # costs more than serving that part).
     context = {
-        "featured": _cards(published.filter(featured=True))[:HOME_LATEST],
-        "latest": _cards(published)[:HOME_LATEST],
-        "topics": Topic.objects.filter(articles__in=published).distinct(),
+        "featured": SimpleLazyObject(
+            lambda: _cards(Article.objects.published().filter(featured=True))[
+                :HOME_LATEST
+            ]
+        ),
+        "latest": SimpleLazyObject(
+            lambda: _cards(Article.objects.published())[:HOME_LATEST]
+        ),
+        "topics": SimpleLazyObject(
+            lambda: Topic.objects.filter(
+                articles__in=Article.objects.published()
+            ).distinct()
+        ),
     }
     return _cacheable(render(request, "home.html", context))
 
 
 @anonymous_page
 def article_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(_cards(Article.objects.published()), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    return _cacheable(render(request, "articles/article_list.html", {"page": page}))
+    context = _page_of(request, lambda: _cards(Article.objects.published()))
+    return _cacheable(render(request, "articles/article_list.html", context))
 
 
 @anonymous_page
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    topic = get_object_or_404(Topic, slug=slug)
-    page = Paginator(
-        _cards(Article.objects.published().filter(topics=topic)), PER_PAGE
-    ).get_page(request.GET.get("page"))
-    context = {"topic": topic, "page": page}
+    topic = kept_lookup("topic", slug, lambda: Topic.objects.filter(slug=slug).first())
+    if topic is None:
+        raise Http404("No topic has that address.")
+    context = {
+        "topic": topic,
+        **_page_of(
+            request, lambda: _cards(Article.objects.published().filter(topics=topic))
+        ),
+    }
     return _cacheable(render(request, "articles/topic_detail.html", context))
 
 
@@ -77,7 +106,9 @@ def _article_row(queryset: QuerySet) -> QuerySet:
 
 
 def _with_what_it_shows(article: Article) -> Article:
-    """Its topics, body pictures and chosen related articles: three queries."""
+    """Its topics, body pictures and chosen related articles: three queries, once."""
+    if hasattr(article, "_prefetched_objects_cache"):
+        return article
     prefetch_related_objects(
         [article],
         "topics",
@@ -91,18 +122,27 @@ def _article(slug: str, queryset: QuerySet) -> Article:
     return _with_what_it_shows(get_object_or_404(_article_row(queryset), slug=slug))
 
 
-def _published_article(request: HttpRequest, slug: str) -> Article | None:
-    # Read once a request, for the ETag, Last-Modified and the page itself.
-    if not hasattr(request, "_published_article"):
-        request._published_article = (
-            _article_row(Article.objects.published()).filter(slug=slug).first()
+def _published_version(request: HttpRequest, slug: str) -> tuple | None:
+    """The published article's id and when it last changed, or None: what the ETag,
+    Last-Modified and the page's kept parts need. Read once a request."""
+    if not hasattr(request, "_published_version"):
+        request._published_version = kept_lookup(
+            "published-article",
+            slug,
+            lambda: (
+                Article.objects.published()
+                .filter(slug=slug)
+                .values_list("pk", "updated_at")
+                .order_by()
+                .first()
+            ),
         )
-    return request._published_article
+    return request._published_version
 
 
 def _last_modified(request: HttpRequest, slug: str):
-    article = _published_article(request, slug)
-    return article.updated_at if article else None
+    found = _published_version(request, slug)
+    return found[1] if found else None
 
 
 def _etag(request: HttpRequest, slug: str) -> str | None:
@@ -114,8 +154,8 @@ def _etag(request: HttpRequest, slug: str) -> str | None:
 @require_GET
 @condition(etag_func=_etag, last_modified_func=_last_modified)
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = _published_article(request, slug)
-    if article is None:
+    found = _published_version(request, slug)
+    if found is None:
         # Not published: an archived article may point readers to its replacement.
         archived = (
             Article.objects.filter(slug=slug, status=Article.Status.ARCHIVED)
@@ -126,7 +166,12 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if replacement and replacement.status == Article.Status.PUBLISHED:
             return redirect(replacement, permanent=True)
         raise Http404("No published article has that address.")
-    return _cacheable(_render_article(request, _with_what_it_shows(article)))
+    pk = found[0]
+    # Its whole row only if a part of its page is not kept.
+    main = _ArticleMain(
+        lambda: get_object_or_404(_article_row(Article.objects.all()), pk=pk)
+    )
+    return _cacheable(_render_article(request, main, version=found))
 
 
 @staff_member_required
@@ -135,7 +180,7 @@ def article_preview(request: HttpRequest, slug: str) -> HttpResponse:
     if not request.user.has_perm("articles.view_article"):
         return HttpResponse(status=403)
     article = _article(slug, Article.objects.all())
-    response = _render_article(request, article, preview=True)
+    response = _render_article(request, _ArticleMain(lambda: article), version=None)
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
@@ -154,36 +199,82 @@ def _related(article: Article) -> list[Article]:
     )
 
 
-def _render_article(request, article: Article, *, preview: bool = False):
-    body, headings = with_heading_ids(with_pictures(article.body, article.images.all()))
-    url = settings.SITE_URL.rstrip("/") + article.get_absolute_url()
-    structured = {
-        "@context": "https://schema.org",
-        "@type": "MedicalWebPage",
-        "headline": article.title,
-        "description": article.seo_description or article.summary,
-        "url": url,
-        "datePublished": article.pub_date.isoformat(),
-        "dateModified": article.updated_at.isoformat(),
-        "inLanguage": "en-GB",
-    }
-    if article.reviewer and article.last_reviewed_on:
-        structured["lastReviewed"] = article.last_reviewed_on.isoformat()
-        structured["reviewedBy"] = {
-            "@type": "Person",
-            "name": article.reviewer.name,
-            "jobTitle": article.reviewer.role,
-            "url": settings.SITE_URL.rstrip("/") + article.reviewer.get_absolute_url(),
+class _ArticleMain:
+    """What the article's kept part shows (templates/articles/_article_main.html),
+    worked out only when that part is rendered: a page whose part is kept reads
+    nothing more than the article's own row."""
+
+    def __init__(self, load: Callable[[], Article]):
+        self._load = load
+
+    @cached_property
+    def article(self) -> Article:
+        return self._load()
+
+    @cached_property
+    def _text(self) -> tuple[str, list]:
+        article = _with_what_it_shows(self.article)
+        return with_heading_ids(with_pictures(article.body, article.images.all()))
+
+    @property
+    def topics(self):
+        return _with_what_it_shows(self.article).topics.all()
+
+    @property
+    def body(self) -> str:
+        return self._text[0]
+
+    @property
+    def headings(self) -> list:
+        headings = self._text[1]
+        return headings if len(headings) >= TOC_MIN_HEADINGS else []
+
+    @cached_property
+    def related(self) -> list[Article]:
+        return _related(_with_what_it_shows(self.article))
+
+    @cached_property
+    def canonical_url(self) -> str:
+        return settings.SITE_URL.rstrip("/") + self.article.get_absolute_url()
+
+    def structured_data(self) -> str:
+        article = self.article
+        structured = {
+            "@context": "https://schema.org",
+            "@type": "MedicalWebPage",
+            "headline": article.title,
+            "description": article.seo_description or article.summary,
+            "url": self.canonical_url,
+            "datePublished": article.pub_date.isoformat(),
+            "dateModified": article.updated_at.isoformat(),
+            "inLanguage": "en-GB",
         }
-    context = {
-        "article": article,
-        "body": body,
-        "headings": headings if len(headings) >= TOC_MIN_HEADINGS else [],
-        "related": _related(article),
-        "canonical_url": url,
-        "structured_data": json_ld(structured),
-        "preview": preview,
-    }
+        if article.reviewer and article.last_reviewed_on:
+            reviewer = article.reviewer
+            structured["lastReviewed"] = article.last_reviewed_on.isoformat()
+            structured["reviewedBy"] = {
+                "@type": "Person",
+                "name": reviewer.name,
+                "jobTitle": reviewer.role,
+                "url": settings.SITE_URL.rstrip("/") + reviewer.get_absolute_url(),
+            }
+        return json_ld(structured)
+
+
+def _render_article(request, main: _ArticleMain, *, version: tuple | None):
+    """The article's page: `version` (its id and when it last changed) names the
+    parts kept for every reader; a preview (None) keeps nothing, and gets a version
+    no other page can match."""
+    context = {"article": SimpleLazyObject(lambda: main.article), "main": main}
+    if version is None:
+        context |= {
+            "preview": True,
+            "article_pk": uuid.uuid4().hex,
+            "kept_version": "preview",
+            "fragment_seconds": 0,
+        }
+    else:
+        context |= {"article_pk": version[0], "article_updated": version[1]}
     return render(request, "articles/article_detail.html", context)
 
 

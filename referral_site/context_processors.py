@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError
 
+from articles.page_cache import kept_version
 from enquiries.availability import opening_hours_in_words
 
 from .middleware import referrer_policy_for
@@ -22,6 +23,10 @@ def site(request) -> dict:
         "service_hours": _hours_or_nothing,
         "ico_registration": settings.ICO_REGISTRATION,
         "site_url": settings.SITE_URL.rstrip("/"),
+        # For {% cache fragment_seconds "name" ... kept_version using="fragments" %}:
+        # a callable, read only by the pages that keep a part.
+        "kept_version": kept_version,
+        "fragment_seconds": settings.FRAGMENT_CACHE_SECONDS,
     }
 
 

@@ -132,18 +132,32 @@ REDIS_CACHE = {
         "socket_timeout": CACHE_TIMEOUT_SECONDS,
     },
 }
+# Parts of the public pages (an article's text, a list of cards, the footer), kept
+# in each process's own memory under the page generation, which every change raises
+# in the database (articles/page_cache.py): so even a page rendered afresh (for
+# someone with a session, or the first reader after a change) costs little. Never
+# anything personal: see templates/articles/ and FRAGMENT_CACHE_SECONDS.
+FRAGMENT_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
 CACHES = {
     "default": (
         REDIS_CACHE
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    "fragments": FRAGMENT_CACHE,
 }
 # Whole public reading pages are kept in that cache for anonymous readers this long
 # at most, forgotten at once when an article or the opening hours change
 # (articles/page_cache.py). Off without a shared cache: with one memory per
 # process, the worker's publish could not make the web forget a page.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300 if CACHE_URL else 0)
+# How long a kept part may live at most, whatever the generation: what changes with
+# the date alone (an article's review falling due) shows within this.
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=300)
 # The rate limit counts per client address, as referral_site/client_address.py
 # finds it (RATELIMIT_IP_META_KEY and TRUSTED_PROXY_COUNT: the security section).
 # Django's own Redis cache increments atomically; django-ratelimit just does not

@@ -8,7 +8,7 @@ otherwise.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import REDIS_CACHE, env
+from .base import FRAGMENT_CACHE, REDIS_CACHE, env
 
 
 def _required(name: str) -> str:
@@ -31,7 +31,10 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Every web process must count the enquiry rate limit (and lockouts) in one place.
 # A different Redis database (or instance) from the broker's: the cache may evict
 # under memory pressure, the broker must not (see docs/nothing-lost.md).
-CACHES = {"default": REDIS_CACHE | {"LOCATION": _required("CACHE_URL")}}
+CACHES = {
+    "default": REDIS_CACHE | {"LOCATION": _required("CACHE_URL")},
+    "fragments": FRAGMENT_CACHE,
+}
 
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
