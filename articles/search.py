@@ -14,6 +14,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Article
+from .page_cache import kept_lookup
 
 SNIPPET_CHARS = 220
 
@@ -39,7 +40,7 @@ def _snippet(article: Article, words: list[str]) -> SafeString:
     text = article.summary
     lowered = text.lower()
     if not any(word in lowered for word in words):
-        body = " ".join(strip_tags(article.body).split())
+        body = _plain_text(article)
         positions = [body.lower().find(word) for word in words]
         first = min((p for p in positions if p >= 0), default=0)
         start = max(first - 60, 0)
@@ -52,6 +53,16 @@ def _snippet(article: Article, words: list[str]) -> SafeString:
         html = pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", html)
     # Escaped above; only <mark> added.
     return mark_safe(html)  # nosec B308 B703
+
+
+def _plain_text(article: Article) -> str:
+    """The body's words without its markup: kept in this process until the article
+    changes (taking the tags out is most of what a search page costs)."""
+    return kept_lookup(
+        "plain-text",
+        f"{article.pk}:{article.updated_at.isoformat()}",
+        lambda: " ".join(strip_tags(article.body).split()),
+    )
 
 
 def _published():
