@@ -9,6 +9,8 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import dateformat, timezone
 
+from articles.page_cache import kept_lookup
+
 from .models import CallWindow, ClosedDay, OpeningHours, Weekday
 
 WINDOW_TIMES = {
@@ -34,9 +36,12 @@ _read: ContextVar[dict | None] = ContextVar("availability_read", default=None)
 @contextmanager
 def read_once() -> Iterator[None]:
     """Inside this block, the opening hours and each range of closed days are read
-    from the database once: for a page that asks several questions of them (is it
-    open, when does it open, the week in words). Outside, every call reads afresh.
-    A block inside another shares what the outer one read."""
+    once: for a page that asks several questions of them (is it open, when does it
+    open, the week in words). They come from this process's memory while the page
+    generation stands (a change to either raises it: articles/page_cache.py, wired
+    in apps.py), as the footer's hours do. Outside, every call reads the database
+    afresh: the due time of a callback never depends on anything kept. A block
+    inside another shares what the outer one read."""
     if _read.get() is not None:
         yield
         return
@@ -52,23 +57,27 @@ def _opening_rows() -> list[OpeningHours]:
     if read is None:
         return list(OpeningHours.objects.all())
     if "hours" not in read:
-        read["hours"] = list(OpeningHours.objects.all())
+        read["hours"] = kept_lookup(
+            "opening-hours", "all", lambda: list(OpeningHours.objects.all())
+        )
     return read["hours"]
 
 
 def _closed_days(first: date, last: date) -> set[date]:
-    read = _read.get()
-    key = ("closed", first, last)
-    if read is not None and key in read:
-        return read[key]
-    closed = set(
-        ClosedDay.objects.filter(date__range=(first, last)).values_list(
-            "date", flat=True
+    def closed() -> set[date]:
+        return set(
+            ClosedDay.objects.filter(date__range=(first, last)).values_list(
+                "date", flat=True
+            )
         )
-    )
-    if read is not None:
-        read[key] = closed
-    return closed
+
+    read = _read.get()
+    if read is None:
+        return closed()
+    key = ("closed", first, last)
+    if key not in read:
+        read[key] = kept_lookup("closed-days", f"{first}:{last}", closed)
+    return read[key]
 
 
 def _weekly_hours() -> dict[int, tuple[time, time]]:

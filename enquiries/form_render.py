@@ -14,11 +14,20 @@ What keeps one person's values out of another's page:
   topic) change the key rather than being frozen into the page;
 - the placeholders hold a secret made at start-up, so they cannot occur in content,
   and each must appear exactly once or the HTML is not kept.
+
+A blank form's page need not even make the form: its HTML is also kept under a
+quick key (the topic, the page values, the consent version and `kept_version`, the
+page generation and release). What else a label or hint is made from stands in
+that key: the code (a deploy starts new processes), the settings (a change clears
+what is kept), the topic's name and the opening hours (a change to either raises
+the generation). The form is made, and its full key checked, whenever the quick
+key finds nothing.
 """
 
 import re
 import secrets
 import threading
+import uuid
 from collections import OrderedDict
 
 from django.core.signals import setting_changed
@@ -28,7 +37,10 @@ from django.utils.autoreload import file_changed
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .forms import EnquiryForm
+from articles.page_cache import kept_version
+
+from . import consent
+from .forms import EnquiryForm, sign_started
 
 # What the layout's own snippets read from the page: when we are open, what shows on
 # the phone, how often we try, our phone line. Nothing else reaches the form's HTML.
@@ -53,29 +65,62 @@ _lock = threading.Lock()
 
 
 def enquiry_form_html(form: EnquiryForm, context) -> SafeString:
-    """The <form> for `form`, given the page's template `context`."""
+    """The <form> for `form`, given the page's template `context`. With
+    `blank_form` in the context, `form` is lazy: made only if it must be."""
     page = {name: context.get(name) for name in PAGE_CONTEXT}
     csrf_token = context.get("csrf_token")
-    if form.is_bound or not csrf_token or str(csrf_token) == "NOTPROVIDED":
+    if not csrf_token or str(csrf_token) == "NOTPROVIDED":
+        return render_form(form, page, csrf_token=csrf_token)
+    quick = (
+        _quick_key(context.get("came_from"), page)
+        if context.get("blank_form")
+        else None
+    )
+    kept = _kept_under(quick) if quick else None
+    if kept is not None:
+        # What the form itself would have made for a blank form (its initial values).
+        values = {"submission_token": uuid.uuid4(), "started": sign_started()}
+        return _filled(kept, {**values, "csrf_token": str(csrf_token)})
+    if form.is_bound:
         return render_form(form, page, csrf_token=csrf_token)
     key = cache_key(form, page)
-    with _lock:
-        kept = _kept.get(key)
-        if kept is not None:
-            _kept.move_to_end(key)
+    kept = _kept_under(key)
     if kept is None:
         kept = _blank(form, page)
         if kept is None:  # a placeholder went missing or doubled: never keep that
             return render_form(form, page, csrf_token=csrf_token)
-        with _lock:
-            _kept[key] = kept
-            while len(_kept) > MAX_KEPT:
-                _kept.popitem(last=False)
+        _keep(key, kept)
+    if quick:
+        _keep(quick, kept)
     values = {
         "csrf_token": str(csrf_token),
         "submission_token": form["submission_token"].value(),
         "started": form["started"].value(),
     }
+    return _filled(kept, values)
+
+
+def _kept_under(key: tuple) -> tuple[list[str], list[str]] | None:
+    with _lock:
+        kept = _kept.get(key)
+        if kept is not None:
+            _kept.move_to_end(key)
+        return kept
+
+
+def _keep(key: tuple, kept: tuple[list[str], list[str]]) -> None:
+    with _lock:
+        _kept[key] = kept
+        while len(_kept) > MAX_KEPT:
+            _kept.popitem(last=False)
+
+
+def _quick_key(topic, page: dict) -> tuple:
+    slug = topic.slug if topic is not None else None
+    return ("quick", slug, _page_key(page), consent.VERSION, kept_version())
+
+
+def _filled(kept: tuple[list[str], list[str]], values: dict) -> SafeString:
     literals, names = kept
     parts = [literals[0]]
     for name, literal in zip(names, literals[1:], strict=True):
@@ -104,11 +149,14 @@ def cache_key(form: EnquiryForm, page: dict) -> tuple:
         for name in form.fields
         if name not in PER_REQUEST and name in form.initial
     )
-    context = tuple(
+    return (form.__class__, fields, initial, _page_key(page))
+
+
+def _page_key(page: dict) -> tuple:
+    return tuple(
         (name, tuple(sorted(value.items())) if isinstance(value, dict) else value)
         for name, value in page.items()
     )
-    return (type(form), fields, initial, context)
 
 
 def _blank(form: EnquiryForm, page: dict) -> tuple[list[str], list[str]] | None:
@@ -118,7 +166,7 @@ def _blank(form: EnquiryForm, page: dict) -> tuple[list[str], list[str]] | None:
         "submission_token": _PLACEHOLDERS["submission_token"],
         "started": _PLACEHOLDERS["started"],
     }
-    blank = type(form)(topic=form.came_from, initial=initial)
+    blank = form.__class__(topic=form.came_from, initial=initial)
     if cache_key(blank, page) != cache_key(form, page):
         return None  # the hours or the topic changed meanwhile: keep nothing
     html = render_form(blank, page, csrf_token=_PLACEHOLDERS["csrf_token"])

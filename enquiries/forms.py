@@ -472,8 +472,12 @@ class EnquiryForm(forms.Form):
         return Details(summary, *names, form=self)
 
 
+# One lazy type, made once: `lazy()` builds a class each time it is called.
+_lazy_call = lazy(lambda function: function(), str)
+
+
 def _lazy_str(function) -> str:
-    return lazy(function, str)()
+    return _lazy_call(function)
 
 
 def sign_started(at: float | None = None) -> str:

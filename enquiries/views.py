@@ -9,11 +9,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from encrypted_model_fields import fields as field_library
 
 from articles.models import Topic
+from articles.page_cache import kept_lookup
 from referral_site.ratelimits import over_the_limit
 
 from .availability import (
@@ -72,16 +74,22 @@ def enquiry_create(request: HttpRequest) -> HttpResponse:
     sent = request.method == "POST"
     # The topic they were reading: from the link to the form, then from the form.
     slug = (request.POST if sent else request.GET).get("topic")
-    topic = Topic.objects.filter(slug=slug).first() if slug else None
-    form = EnquiryForm(request.POST if sent else None, topic=topic)
+    topic = (
+        kept_lookup("topic", slug, lambda: Topic.objects.filter(slug=slug).first())
+        if slug
+        else None
+    )
+    if not sent:
+        return _form_page(request, None, topic=topic)
+    form = EnquiryForm(request.POST, topic=topic)
     if form.is_under_18():
         return render(request, "enquiries/under_18.html")
-    if request.method == "POST" and form.is_valid():
+    if form.is_valid():
         if form.looks_automated():
             return render(request, "enquiries/enquiry_blocked.html", status=429)
         if form.needs_crisis_card():
             form.acknowledge_crisis()  # shown once; the next send goes through
-            return _form_page(request, form, crisis_first=True)
+            return _form_page(request, form, topic=topic, crisis_first=True)
         # Counted only for a real send: the emergency card's extra step is free.
         if _over_the_limit(request):
             return render(request, "enquiries/enquiry_blocked.html", status=429)
@@ -98,18 +106,24 @@ def enquiry_create(request: HttpRequest) -> HttpResponse:
             thanks["withdrawal_token"] = _sealed(submission.withdrawal_token)
         request.session[_SESSION_THANKS] = thanks
         return redirect("enquiries:enquiry_thanks")
-    return _form_page(request, form)
+    return _form_page(request, form, topic=topic)
 
 
-def _form_page(request: HttpRequest, form: EnquiryForm, *, crisis_first=False):
+def _form_page(
+    request: HttpRequest, form: EnquiryForm | None, *, topic, crisis_first=False
+):
+    """The form's page: `form` as sent back, or None for a blank one (made only if
+    its HTML is not kept: enquiries/form_render.py)."""
     with read_once():  # the page and the form's hints ask of the hours several times
-        return _render_form_page(request, form, crisis_first=crisis_first)
+        return _render_form_page(request, form, topic=topic, crisis_first=crisis_first)
 
 
-def _render_form_page(request: HttpRequest, form: EnquiryForm, *, crisis_first):
+def _render_form_page(request: HttpRequest, form, *, topic, crisis_first):
     service = _service_at(timezone.now())
     context = {
-        "form": form,
+        "form": form or SimpleLazyObject(lambda: EnquiryForm(topic=topic)),
+        "blank_form": form is None,
+        "came_from": topic,
         "target_hours": settings.CALLBACK_TARGET_HOURS,
         "crisis_first": crisis_first,
         "service": service,

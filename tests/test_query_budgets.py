@@ -42,7 +42,7 @@ KEPT_BUDGETS = BUDGETS | {
     "reviewer": 2,
     "article": 0,
     "search": 2,
-    "get help": 2,
+    "get help": 0,
     "privacy": 1,
     "cover your tracks": 0,
 }

@@ -3,6 +3,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
+from articles import page_cache
 from enquiries.availability import (
     HORIZON_DAYS,
     clock_in_words,
@@ -175,17 +176,23 @@ def test_days_are_named_on_the_services_clock_never_as_tomorrow():
     assert day_in_words(thursday, now=thursday) == "today"
 
 
-def test_a_page_reads_the_hours_once_and_the_next_request_sees_a_change(
-    django_assert_num_queries,
+def test_a_page_reads_the_hours_once_and_the_next_page_sees_a_change(
+    django_assert_num_queries, monkeypatch
 ):
+    monkeypatch.setattr(page_cache, "GENERATION_CHECK_SECONDS", 3600)
+    page_cache.forget_local()
     wednesday_noon = _at(WEDNESDAY, 12)
-    with django_assert_num_queries(2), read_once():  # the hours, the closed days
+    # The page generation, the hours, the closed days: once for the whole page.
+    with django_assert_num_queries(3), read_once():
         assert is_open(wednesday_noon)
         assert next_opening(wednesday_noon) == _at(THURSDAY, 9)
         assert opening_hours_in_words().startswith("We are open Monday to Friday")
+    with django_assert_num_queries(0), read_once():  # kept, until a change
+        assert is_open(wednesday_noon)
 
     ClosedDay.objects.create(date=WEDNESDAY, name="Staff training")
 
-    with read_once():  # a new page: the new closed day counts
+    with read_once():  # the next page: the new closed day counts at once
         assert not is_open(wednesday_noon)
-    assert not is_open(wednesday_noon)  # and outside a page, every call reads
+    with django_assert_num_queries(2):  # outside a page, every call reads
+        assert not is_open(wednesday_noon)
