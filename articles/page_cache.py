@@ -40,7 +40,7 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
@@ -200,6 +200,11 @@ def _release() -> str:
         settings.ICO_REGISTRATION,
         settings.SITE_URL,
     )
+    return _digest(shown)
+
+
+@lru_cache(maxsize=8)
+def _digest(shown: tuple) -> str:
     return hashlib.blake2b(repr(shown).encode(), digest_size=8).hexdigest()
 
 

@@ -34,12 +34,16 @@ def _words(query: str) -> list[str]:
     return [word for word in re.findall(r"\w+", query.lower()) if len(word) > 1][:10]
 
 
+def _from_the_body(article: Article, words: list[str]) -> bool:
+    lowered = article.summary.lower()
+    return not any(word in lowered for word in words)
+
+
 def _snippet(article: Article, words: list[str]) -> SafeString:
     """A passage of the summary, or of the body where a word first appears, with
     each word found wrapped in <mark>. Everything else is escaped."""
     text = article.summary
-    lowered = text.lower()
-    if not any(word in lowered for word in words):
+    if _from_the_body(article, words):
         body = _plain_text(article)
         positions = [body.lower().find(word) for word in words]
         first = min((p for p in positions if p >= 0), default=0)
@@ -55,19 +59,54 @@ def _snippet(article: Article, words: list[str]) -> SafeString:
     return mark_safe(html)  # nosec B308 B703
 
 
+def _plain(body: str) -> str:
+    return " ".join(strip_tags(body).split())
+
+
+def _text_key(article: Article) -> str:
+    return f"{article.pk}:{article.updated_at.isoformat()}"
+
+
 def _plain_text(article: Article) -> str:
     """The body's words without its markup: kept in this process until the article
     changes (taking the tags out is most of what a search page costs)."""
     return kept_lookup(
         "plain-text",
-        f"{article.pk}:{article.updated_at.isoformat()}",
-        lambda: " ".join(strip_tags(article.body).split()),
+        _text_key(article),
+        lambda: _plain(
+            Article.objects.filter(pk=article.pk).values_list("body", flat=True).get()
+        ),
     )
 
 
+def read_texts(results: list[SearchResult]) -> None:
+    """Make ready the text of the results about to be shown whose snippet comes
+    from the body: from memory, or all that are missing in one query."""
+    wanted = [r.article for r in results if _from_the_body(r.article, list(r.words))]
+    missing = [
+        a for a in wanted if kept_lookup("plain-text", _text_key(a), _none) is None
+    ]
+    if not missing:
+        return
+    bodies = dict(
+        Article.objects.filter(pk__in=[a.pk for a in missing]).values_list("pk", "body")
+    )
+    for article in missing:
+        body = bodies.get(article.pk, "")
+        kept_lookup("plain-text", _text_key(article), lambda body=body: _plain(body))
+
+
+def _none() -> None:
+    return None  # kept_lookup only looks: nothing is read, nothing kept
+
+
+# What a result shows, and the snippet needs before the body: not the body itself
+# (read, for the results shown, only when the summary lacks the words).
+_SHOWN = ("title", "slug", "summary", "pub_date", "updated_at")
+
+
 def _published():
-    # The vector is only read in the database; the snippet needs summary and body.
-    return Article.objects.published().defer("search_vector")
+    return Article.objects.published().only(*_SHOWN)
 
 
 def _postgres(query: str):

@@ -14,7 +14,7 @@ from django.views.decorators.http import condition, require_GET
 from .content import TOC_MIN_HEADINGS, json_ld, with_heading_ids, with_pictures
 from .models import Article, ReviewerBio, Topic
 from .page_cache import anonymous_page, kept_lookup
-from .search import articles_search
+from .search import articles_search, read_texts
 
 HOME_LATEST = 3
 PER_PAGE = 10
@@ -282,12 +282,16 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     results = articles_search(query=query) if query else []
     page = Paginator(results, PER_PAGE).get_page(request.GET.get("page"))
+    read_texts(page.object_list)
     context = {
         "query": query,
         "page": page,
-        "topics": Topic.objects.filter(
-            articles__status=Article.Status.PUBLISHED
-        ).distinct(),
+        # Shown only when nothing was found: read only then.
+        "topics": SimpleLazyObject(
+            lambda: Topic.objects.filter(
+                articles__status=Article.Status.PUBLISHED
+            ).distinct()
+        ),
     }
     return render(request, "articles/search.html", context)
 

@@ -24,7 +24,7 @@ BUDGETS = {
     "topic": 5,
     "reviewer": 4,
     "article": 7,
-    "search": 3,
+    "search": 4,
     "get help": 3,
     "privacy": 3,
     "cover your tracks": 2,
