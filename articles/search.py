@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
@@ -109,19 +109,36 @@ def _published():
     return Article.objects.published().only(*_SHOWN)
 
 
-def _postgres(query: str):
-    # The stored vector, weighted title A, summary B, body C by the trigger in
-    # migration 0002. `search_vector=search` is `@@`, which the GIN index answers.
-    search = SearchQuery(query, search_type="websearch", config="english")
-    return (
-        _published()
-        .filter(search_vector=search)
-        .annotate(rank=SearchRank(F("search_vector"), search))
-        # A query of only exclusions ("-heroin") matches every other article, at
-        # rank 0: that is not a result.
-        .filter(rank__gt=0)
-        .order_by("-rank", "-pub_date")
+# The stored vector, weighted title A, summary B, body C by the trigger in migration
+# 0002; `@@` is answered by the GIN index. Written as SQL: the ORM took seven times
+# as long to build this query as PostgreSQL took to answer it. What the public may
+# see is `Article.objects.published()`: published, and its date has come
+# (`test_an_article_the_public_may_not_see_is_never_found` holds the two together).
+# A query of only exclusions ("-heroin") matches every other article at rank 0:
+# that is not a result.
+_POSTGRES_SEARCH = """
+    SELECT {columns}, ts_rank(a.search_vector, q) AS rank
+    FROM {table} a, websearch_to_tsquery('english', %(query)s) q
+    WHERE a.status = %(published)s AND a.pub_date <= %(now)s
+      AND a.search_vector @@ q AND ts_rank(a.search_vector, q) > 0
+    ORDER BY rank DESC, a.pub_date DESC
+    LIMIT %(limit)s
+"""
+
+
+def _postgres(query: str, limit: int) -> list[Article]:
+    fields = ("id", *_SHOWN)
+    sql = _POSTGRES_SEARCH.format(  # nosec B608: names from the model, not input
+        columns=", ".join(f"a.{connection.ops.quote_name(f)}" for f in fields),
+        table=connection.ops.quote_name(Article._meta.db_table),
     )
+    params = {
+        "query": query,
+        "published": Article.Status.PUBLISHED,
+        "now": timezone.now(),
+        "limit": limit,
+    }
+    return list(Article.objects.raw(sql, params))
 
 
 def _fallback(words: list[str]):
@@ -153,7 +170,8 @@ def articles_search(*, query: str, limit: int = 50) -> list[SearchResult]:
     words = _words(query)
     if not words:
         return []
-    articles = (
-        _postgres(query) if connection.vendor == "postgresql" else _fallback(words)
-    )
-    return [SearchResult(article, tuple(words)) for article in articles[:limit]]
+    if connection.vendor == "postgresql":
+        articles = _postgres(query, limit)
+    else:
+        articles = list(_fallback(words)[:limit])
+    return [SearchResult(article, tuple(words)) for article in articles]
