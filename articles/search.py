@@ -69,7 +69,11 @@ def _text_key(article: Article) -> str:
 
 def _plain_text(article: Article) -> str:
     """The body's words without its markup: kept in this process until the article
-    changes (taking the tags out is most of what a search page costs)."""
+    changes (taking the tags out is most of what a search page costs). Made
+    ready by `read_texts` for the results a page shows."""
+    ready = getattr(article, "plain_text", None)
+    if ready is not None:
+        return ready
     return kept_lookup(
         "plain-text",
         _text_key(article),
@@ -83,9 +87,11 @@ def read_texts(results: list[SearchResult]) -> None:
     """Make ready the text of the results about to be shown whose snippet comes
     from the body: from memory, or all that are missing in one query."""
     wanted = [r.article for r in results if _from_the_body(r.article, list(r.words))]
-    missing = [
-        a for a in wanted if kept_lookup("plain-text", _text_key(a), _none) is None
-    ]
+    missing = []
+    for article in wanted:
+        article.plain_text = kept_lookup("plain-text", _text_key(article), _none)
+        if article.plain_text is None:
+            missing.append(article)
     if not missing:
         return
     bodies = dict(
@@ -93,7 +99,9 @@ def read_texts(results: list[SearchResult]) -> None:
     )
     for article in missing:
         body = bodies.get(article.pk, "")
-        kept_lookup("plain-text", _text_key(article), lambda body=body: _plain(body))
+        article.plain_text = kept_lookup(
+            "plain-text", _text_key(article), lambda body=body: _plain(body)
+        )
 
 
 def _none() -> None:
