@@ -131,3 +131,13 @@ def test_the_header_marks_the_page_each_reader_is_on(client):
     assert current(advice) == ["Advice"]
     assert current(search) == ["Search"]
     assert current(client.get("/").text) == []
+
+
+def test_a_page_rendered_without_a_request_keeps_nothing_and_still_renders():
+    # Django renders some of its own pages without the request (and so without
+    # the site's context): they must not fail for the want of the kept parts' key.
+    from django.template.loader import get_template
+
+    html = get_template("404.html").render({})
+
+    assert "Skip to main content" in html and "</footer>" in html
