@@ -167,9 +167,10 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect(replacement, permanent=True)
         raise Http404("No published article has that address.")
     pk = found[0]
-    # Its whole row only if a part of its page is not kept.
+    # Its whole row only if a part of its page is not kept (and still published:
+    # withdrawn in another process this very second, it is not shown).
     main = _ArticleMain(
-        lambda: get_object_or_404(_article_row(Article.objects.all()), pk=pk)
+        lambda: get_object_or_404(_article_row(Article.objects.published()), pk=pk)
     )
     return _cacheable(_render_article(request, main, version=found))
 
@@ -201,8 +202,8 @@ def _related(article: Article) -> list[Article]:
 
 class _ArticleMain:
     """What the article's kept part shows (templates/articles/_article_main.html),
-    worked out only when that part is rendered: a page whose part is kept reads
-    nothing more than the article's own row."""
+    worked out only when that part is rendered: a page whose parts are kept reads
+    nothing from the database."""
 
     def __init__(self, load: Callable[[], Article]):
         self._load = load
