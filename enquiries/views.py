@@ -109,16 +109,12 @@ def enquiry_create(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, topic=topic)
 
 
+@read_once()  # the page and the form's hints ask of the hours several times
 def _form_page(
     request: HttpRequest, form: EnquiryForm | None, *, topic, crisis_first=False
 ):
     """The form's page: `form` as sent back, or None for a blank one (made only if
     its HTML is not kept: enquiries/form_render.py)."""
-    with read_once():  # the page and the form's hints ask of the hours several times
-        return _render_form_page(request, form, topic=topic, crisis_first=crisis_first)
-
-
-def _render_form_page(request: HttpRequest, form, *, topic, crisis_first):
     service = _service_at(timezone.now())
     context = {
         "form": form or SimpleLazyObject(lambda: EnquiryForm(topic=topic)),
@@ -140,13 +136,7 @@ def _service_at(at: datetime) -> dict:
 
     `state` is "open", "closing" (open, but too near closing time for a call) or
     "closed"; `closes` is today's closing time while open, `opens` the next opening
-    otherwise ('' when none is within the horizon); `hours` the week's hours.
-    The hours and closed days are read once for all of these."""
-    with read_once():
-        return _service_in_words(at)
-
-
-def _service_in_words(at: datetime) -> dict:
+    otherwise ('' when none is within the horizon); `hours` the week's hours."""
     period = open_period(at)
     urgent = settings.CALLBACK_TARGET_MINUTES["urgent"]
     if period is None:
@@ -183,11 +173,6 @@ def _urgent_call(enquiry: Enquiry, *, now: datetime) -> dict:
     safe time starts, if that is later. `within` is the target in words when it can
     be kept in full, else `due` is the time we aim to call by. `known` is False when
     there is no safe, open time within the horizon."""
-    with read_once():
-        return _urgent_call_in_words(enquiry, now=now)
-
-
-def _urgent_call_in_words(enquiry: Enquiry, *, now: datetime) -> dict:
     minutes = settings.CALLBACK_TARGET_MINUTES["urgent"]
     windows, days = enquiry.get_call_windows(), enquiry.get_call_days()
     arrived = enquiry.created_at
@@ -225,6 +210,7 @@ def _withdrawal_url(token: str) -> str:
 
 
 @never_cache
+@read_once()  # when we aim to call, and whether we are open: the same hours
 def enquiry_thanks(request: HttpRequest) -> HttpResponse:
     thanks = request.session.get(_SESSION_THANKS)
     if not thanks:

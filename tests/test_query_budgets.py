@@ -41,7 +41,7 @@ KEPT_BUDGETS = BUDGETS | {
     "topic": 0,
     "reviewer": 2,
     "article": 0,
-    "search": 2,
+    "search": 1,
     "get help": 0,
     "privacy": 1,
     "cover your tracks": 0,

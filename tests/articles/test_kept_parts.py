@@ -133,7 +133,7 @@ def test_the_header_marks_the_page_each_reader_is_on(client):
     assert current(client.get("/").text) == []
 
 
-def test_a_page_rendered_without_a_request_keeps_nothing_and_still_renders():
+def test_a_page_rendered_without_a_request_still_renders():
     # Django renders some of its own pages without the request (and so without
     # the site's context): they must not fail for the want of the kept parts' key.
     from django.template.loader import get_template
