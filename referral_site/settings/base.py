@@ -136,7 +136,8 @@ REDIS_CACHE = {
 # in each process's own memory under the page generation, which every change raises
 # in the database (articles/page_cache.py): so even a page rendered afresh (for
 # someone with a session, or the first reader after a change) costs little. Never
-# anything personal: the {% cache %} blocks in templates/, tests/articles/test_kept_parts.py.
+# anything personal: the {% cache %} blocks in templates/, and their tests in
+# tests/articles/test_kept_parts.py.
 FRAGMENT_CACHE = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "fragments",
