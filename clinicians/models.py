@@ -238,6 +238,14 @@ class Callback(models.Model):
                 models.F("id").desc(),
                 name="callback_queue_order",
             ),
+            # Each clinician's open callbacks, for the rota's "fewest open" count
+            # (selectors.open_callback_count): closed ones are left out, so it
+            # stays small however long the service runs.
+            models.Index(
+                fields=["assigned_to"],
+                condition=~models.Q(status="closed"),
+                name="callback_open_by_assignee",
+            ),
         ]
         permissions = [
             ("view_any_callback", "Can open any callback's details"),

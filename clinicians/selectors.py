@@ -14,10 +14,11 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from .models import (
@@ -69,18 +70,32 @@ def is_on_duty(clinician: Clinician, *, at: datetime) -> bool:
     return clinicians_on_duty(at=at).filter(pk=clinician.pk).exists()
 
 
+def open_callback_count() -> Coalesce:
+    """For each clinician, how many callbacks they hold that are not closed: counted
+    through the index of open callbacks by holder, so that the closed ones, which
+    grow with every month the service runs, are never read."""
+    held = (
+        Callback.objects.filter(assigned_to=OuterRef("pk"))
+        .exclude(status=Status.CLOSED)
+        .order_by()
+        .values("assigned_to")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(held), 0)
+
+
 def clinician_next_available(
     *, at: datetime, topics: set[str] = frozenset()
 ) -> Clinician | None:
     """The on-duty clinician with room for another callback and the fewest open ones;
     among equals, one whose specialisms include one of `topics` (slugs)."""
-    open_callbacks = Count("callbacks", filter=~Q(callbacks__status=Status.CLOSED))
     specialist = Clinician.specialisms.through.objects.filter(
         clinician=OuterRef("pk"), topic__slug__in=topics
     )
     return (
         clinicians_on_duty(at=at)
-        .annotate(open_count=open_callbacks, specialist=Exists(specialist))
+        .annotate(open_count=open_callback_count(), specialist=Exists(specialist))
         .filter(open_count__lt=F("max_open_callbacks"))
         .order_by("open_count", "-specialist", "pk")
         .first()
