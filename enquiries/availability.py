@@ -1,7 +1,7 @@
 """When a clinician can call: the service's opening hours, its closed days, and the
 times and days the person said are safe."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -29,38 +29,45 @@ class Slot:
     end: datetime
 
 
-# Within `read_once()`, what has been read of the opening hours and closed days.
+# Within `read_once()`, what has been read of the opening hours and closed days,
+# and whether it may come from this process's memory.
 _read: ContextVar[dict | None] = ContextVar("availability_read", default=None)
+_KEPT = "kept"
 
 
 @contextmanager
-def read_once() -> Iterator[None]:
+def read_once(*, kept: bool = True) -> Iterator[None]:
     """Inside this block, the opening hours and each range of closed days are read
     once: for a page that asks several questions of them (is it open, when does it
-    open, the week in words). They come from this process's memory while the page
-    generation stands (a change to either raises it: articles/page_cache.py, wired
-    in apps.py), as the footer's hours do. Outside, every call reads the database
-    afresh: the due time of a callback never depends on anything kept. A block
-    inside another shares what the outer one read."""
+    open, the week in words). For a page (`kept`) they come from this process's
+    memory while the page generation stands (a change to either raises it:
+    articles/page_cache.py, wired in apps.py), as the footer's hours do. With
+    `kept=False`, as for a callback's due time, they are read from the database
+    once for the block, never from memory. Outside a block, every call reads the
+    database afresh. A block inside another shares what the outer one read."""
     if _read.get() is not None:
         yield
         return
-    token = _read.set({})
+    token = _read.set({_KEPT: kept})
     try:
         yield
     finally:
         _read.reset(token)
 
 
+def _once[T](name: str, key: str, read: Callable[[], T]) -> T:
+    """`read()`, once for the current `read_once()` block (and from memory when
+    the block allows it); every time outside one."""
+    block = _read.get()
+    if block is None:
+        return read()
+    if (name, key) not in block:
+        block[name, key] = kept_lookup(name, key, read) if block[_KEPT] else read()
+    return block[name, key]
+
+
 def _opening_rows() -> list[OpeningHours]:
-    read = _read.get()
-    if read is None:
-        return list(OpeningHours.objects.all())
-    if "hours" not in read:
-        read["hours"] = kept_lookup(
-            "opening-hours", "all", lambda: list(OpeningHours.objects.all())
-        )
-    return read["hours"]
+    return _once("opening-hours", "all", lambda: list(OpeningHours.objects.all()))
 
 
 def _closed_days(first: date, last: date) -> set[date]:
@@ -71,13 +78,7 @@ def _closed_days(first: date, last: date) -> set[date]:
             )
         )
 
-    read = _read.get()
-    if read is None:
-        return closed()
-    key = ("closed", first, last)
-    if key not in read:
-        read[key] = kept_lookup("closed-days", f"{first}:{last}", closed)
-    return read[key]
+    return _once("closed-days", f"{first}:{last}", closed)
 
 
 def _weekly_hours() -> dict[int, tuple[time, time]]:

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from enquiries.availability import CallPlan, call_plan, open_from
+from enquiries.availability import CallPlan, call_plan, open_from, read_once
 from enquiries.models import Enquiry
 from referral_site.queueing import send_after_commit
 
@@ -51,8 +51,10 @@ def callback_open(*, enquiry_id: int) -> Callback | None:
     if enquiry is None:
         return None
     urgency = urgency_for(enquiry)
-    plan = callback_plan(enquiry=enquiry, urgency=urgency)
-    with transaction.atomic():
+    # The due time and when the leads hear of it: one reading of the hours, from
+    # the database.
+    with read_once(kept=False), transaction.atomic():
+        plan = callback_plan(enquiry=enquiry, urgency=urgency)
         callback, created = Callback.objects.get_or_create(
             enquiry=enquiry,
             defaults={
