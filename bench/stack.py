@@ -22,9 +22,10 @@ DATABASE = "referral_site_bench"
 BROKER_DB, CACHE_DB = 11, 12  # the audit takes 13 and 14, the integration tests 15
 NGINX_CONF = ROOT / "deploy" / "nginx" / "referral.conf"
 SMTP_SINK = ROOT / "tests" / "faults" / "smtp_sink.py"
-# As production runs them: gunicorn.conf.py's sync workers ((2 x cores) + 1); one
-# Celery worker of concurrency 2 (the issue's figure).
+# As production runs them: gunicorn.conf.py's sync workers (cores + 1); one Celery
+# worker of concurrency 2 (the issue's figure), and docker-compose's mail worker.
 WORKER_CONCURRENCY = 2
+MAIL_CONCURRENCY = 2
 # The demo clinicians (on duty all day) with room for every enquiry the bench sends:
 # otherwise its callbacks would wait, rightly, for a clinician with room.
 ROOM = """
@@ -125,6 +126,16 @@ def start_worker(env: dict) -> Process:
          "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
         env=env,
         log=REPORTS / "logs" / "worker.log",
+    )  # fmt: skip
+    # E-mail on its own queue and worker, as docker-compose runs it.
+    Process(
+        "mail-worker",
+        [PYTHON, "-m", "celery", "-A", "referral_site", "worker",
+         "--queues", "mail", "--concurrency", str(MAIL_CONCURRENCY),
+         "--hostname", "mail@%h",
+         "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
+        env=env,
+        log=REPORTS / "logs" / "mail-worker.log",
     )  # fmt: skip
     return worker
 

@@ -37,6 +37,13 @@ def callbacks_sweep() -> None:
     callbacks_sweep()
 
 
+@shared_task(**_RETRY)  # a refused send is counted and tried next round
+def callbacks_notify_missed() -> None:
+    from .services import callbacks_notify_missed
+
+    callbacks_notify_missed()
+
+
 @shared_task(**_RETRY_MAIL)
 def callbacks_remind() -> None:
     from .services import callbacks_remind

@@ -239,11 +239,25 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://localhost:6379/0")
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 # Resizing a picture can take seconds and hundreds of MB: its own queue and worker,
-# so it never delays opening a callback (docs/security.md, "Uploads"). Every
-# worker start names the queues it takes: Procfile.dev both, docker-compose one each.
+# so it never delays opening a callback (docs/security.md, "Uploads"). Sending
+# e-mail waits on a mail server that may be slow or frozen (EMAIL_TIMEOUT a try):
+# its own queue and worker too, so that opening and escalating callbacks never
+# queue behind it. Every worker start names the queues it takes: Procfile.dev all
+# three, docker-compose one each.
+CELERY_MAIL_QUEUE = env("CELERY_MAIL_QUEUE", default="mail")
 CELERY_TASK_ROUTES = {
     "articles.tasks.article_make_renditions": {"queue": "images"},
     "articles.tasks.article_image_make_renditions": {"queue": "images"},
+} | {
+    f"{app}.tasks.{task}": {"queue": CELERY_MAIL_QUEUE}
+    for app, task in [
+        ("clinicians", "callback_notify_assignee"),
+        ("clinicians", "callbacks_notify_missed"),
+        ("clinicians", "callbacks_remind"),
+        ("clinicians", "leads_digest_send"),
+        ("clinicians", "referrals_remind_follow_up"),
+        ("articles", "articles_remind_reviews"),
+    ]
 }
 CELERY_TASK_ACKS_LATE = True  # so every task must be safe to run twice
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -297,6 +311,11 @@ CALLBACK_BEAT_INTERVAL_SECONDS = env.int("CALLBACK_BEAT_INTERVAL_SECONDS", defau
 CELERY_BEAT_SCHEDULE = {
     "callbacks-sweep": {
         "task": "clinicians.tasks.callbacks_sweep",
+        "schedule": CALLBACK_SWEEP_INTERVAL_SECONDS,
+    },
+    # The sweep's e-mails, on the mail queue: assignment e-mails never sent.
+    "callbacks-notify-missed": {
+        "task": "clinicians.tasks.callbacks_notify_missed",
         "schedule": CALLBACK_SWEEP_INTERVAL_SECONDS,
     },
     "callbacks-remind": {

@@ -36,6 +36,7 @@ def test_every_round_is_on_the_beat_schedule():
     }
     assert {
         "clinicians.tasks.callbacks_sweep",
+        "clinicians.tasks.callbacks_notify_missed",
         "clinicians.tasks.callbacks_remind",
         "clinicians.tasks.callbacks_escalate",
         "clinicians.tasks.callbacks_reassign_off_duty",
@@ -199,15 +200,17 @@ def test_the_reassignment_round_costs_one_query_when_nothing_needs_moving(
         assert services.callbacks_reassign_off_duty() == 0
 
 
-def test_the_sweep_sends_an_assignment_email_that_was_never_queued(settings):
+def test_the_missed_round_sends_an_assignment_email_that_was_never_queued(settings):
     # The broker was down when the rota gave it out: no task ever ran.
     settings.CALLBACK_SWEEP_GRACE_SECONDS = 300
     clinician = ClinicianFactory(user__email="duty@example.org")
     missed = CallbackFactory(assigned_to=clinician, assigned_at=_in(-10))
     CallbackFactory(assigned_to=clinician, assigned_at=_in(-1))  # the task may yet run
 
-    services.callbacks_sweep()
-    services.callbacks_sweep()
+    services.callbacks_sweep()  # opening what was missed sends nothing
+    assert mail.outbox == []
+    services.callbacks_notify_missed()
+    services.callbacks_notify_missed()
 
     [email] = mail.outbox
     assert email.to == ["duty@example.org"]

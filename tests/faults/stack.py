@@ -114,6 +114,13 @@ class Stack:
              "--concurrency=2", "--without-mingle", "--without-gossip",
              "--loglevel=INFO"],
         )  # fmt: skip
+        # E-mail on its own queue and worker, as docker-compose runs it.
+        self.mail_worker = self._process(
+            "mail-worker",
+            ["-m", "celery", "-A", "referral_site", "worker", "--pool=prefork",
+             "--concurrency=1", "--queues=mail", "--hostname=mail@%h",
+             "--without-mingle", "--without-gossip", "--loglevel=INFO"],
+        )  # fmt: skip
         self.beat = self._process(
             "beat", ["-m", "celery", "-A", "referral_site", "beat", "--loglevel=INFO"]
         )
@@ -129,14 +136,17 @@ class Stack:
         self.redis.start()
         self.sink.start()
         worker_from = self._log_size(self.worker)
-        for process in (self.web, self.worker, self.beat):
+        mail_from = self._log_size(self.mail_worker)
+        for process in (self.web, self.worker, self.mail_worker, self.beat):
             process.start()
         wait_for(self.sink.ready, timeout=20, what="the SMTP sink")
         self.wait_for_web()
         self._wait_for_worker(worker_from)
+        self._wait_for_worker(mail_from, self.mail_worker)
 
     def stop(self) -> None:
-        for process in (self.beat, self.worker, self.web, self.sink.process):
+        processes = (self.beat, self.worker, self.mail_worker, self.web)
+        for process in (*processes, self.sink.process):
             process.stop(timeout=10)
         self.redis.stop()
 
@@ -152,15 +162,17 @@ class Stack:
     def _log_size(process: Process) -> int:
         return process.log.stat().st_size if process.log.exists() else 0
 
-    def _wait_for_worker(self, offset: int) -> None:
+    def _wait_for_worker(self, offset: int, worker: Process | None = None) -> None:
+        worker = worker or self.worker
+
         def ready() -> bool:
-            if not self.worker.alive():
-                raise AssertionError("the worker exited\n" + self.worker.describe())
-            with self.worker.log.open("rb") as log:
+            if not worker.alive():
+                raise AssertionError(f"{worker.name} exited\n" + worker.describe())
+            with worker.log.open("rb") as log:
                 log.seek(offset)
                 return b" ready." in log.read()
 
-        wait_for(ready, timeout=60, what="the Celery worker to be ready")
+        wait_for(ready, timeout=60, what=f"{worker.name} to be ready")
 
     def start_worker(self) -> None:
         offset = self._log_size(self.worker)
@@ -188,6 +200,7 @@ class Stack:
         parts = [
             self.web.describe(25),
             self.worker.describe(40),
+            self.mail_worker.describe(20),
             self.beat.describe(8),
             self.sink.process.describe(10),
             self.redis.describe(),

@@ -24,3 +24,41 @@ def test_mail_server_refuses_then_recovers(stack):
     assert stack.sink.message_files() == []
     stack.sink.refuse(False)
     assert_nothing_lost(stack, [outcome])
+
+
+def _assigned(stack, references: list[str]) -> set[str]:
+    connection = stack.connect()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT e.reference FROM enquiries_enquiry e JOIN clinicians_callback c"
+                " ON c.enquiry_id = e.id WHERE c.assigned_to_id IS NOT NULL"
+                " AND e.reference = ANY(%s)",
+                [references],
+            )
+            return {row[0] for row in cursor.fetchall()}
+    finally:
+        connection.close()
+
+
+@pytest.mark.timeout(240)
+def test_a_frozen_mail_server_never_delays_opening_a_callback(stack):
+    # Frozen (SIGSTOP), the server takes connections and never answers: each send
+    # waits for the SMTP timeout (10 s). E-mail has a worker of its own, so the
+    # people who write meanwhile still get their callbacks opened, and assigned,
+    # at once; their clinicians are e-mailed once the server is back.
+    stack.sink.process.freeze()
+    try:
+        outcomes = []
+        for _ in range(4):
+            outcomes.append(stack.browser().visit_and_send())
+            assert outcomes[-1].accepted, str(outcomes[-1])
+            references = {outcome.reference for outcome in outcomes}
+            wait_for(
+                lambda sent=references: _assigned(stack, list(sent)) == sent,
+                timeout=5,
+                what="each callback to be assigned while the mail server is frozen",
+            )
+    finally:
+        stack.sink.process.thaw()
+    assert_nothing_lost(stack, outcomes)

@@ -71,6 +71,7 @@ def worker_and_beat(django_db_setup, tmp_path_factory):
         ),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "CELERY_MAIL_QUEUE": queue,  # this one worker takes the e-mail too
         "CELERY_BEAT_SCHEDULE_FILENAME": str(folder / "beat-schedule"),
         "CALLBACK_SWEEP_INTERVAL_SECONDS": "1",
         "CALLBACK_SWEEP_GRACE_SECONDS": "2",

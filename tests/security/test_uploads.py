@@ -69,6 +69,25 @@ def test_resizing_goes_to_its_own_queue():
     assert callbacks["queue"].name == settings.CELERY_TASK_DEFAULT_QUEUE
 
 
+def test_email_goes_to_its_own_queue():
+    # A frozen mail server holds each send for EMAIL_TIMEOUT: on the worker that
+    # opens callbacks, an urgent one would wait behind the e-mails.
+    mail = {
+        "clinicians.tasks.callback_notify_assignee",
+        "clinicians.tasks.callbacks_notify_missed",
+        "clinicians.tasks.callbacks_remind",
+        "clinicians.tasks.leads_digest_send",
+        "clinicians.tasks.referrals_remind_follow_up",
+        "articles.tasks.articles_remind_reviews",
+    }
+    for name in sorted(celery_app.tasks):
+        queue = celery_app.amqp.router.route({}, name)["queue"].name
+        if name in mail:
+            assert queue == settings.CELERY_MAIL_QUEUE, name
+        elif name.startswith(("clinicians.", "enquiries.")):
+            assert queue == settings.CELERY_TASK_DEFAULT_QUEUE, name
+
+
 def _queues(command: str) -> set[str]:
     found = re.search(r"(?:-Q|--queues)[ =](\S+)", command)
     return set(found[1].split(",")) if found else {"celery"}
@@ -77,7 +96,7 @@ def _queues(command: str) -> set[str]:
 def test_every_way_of_starting_workers_consumes_every_queue():
     procfile = (ROOT / "Procfile.dev").read_text()
     workers = [line for line in procfile.splitlines() if " worker" in line]
-    assert [_queues(line) for line in workers] == [{"celery", "images"}]
+    assert [_queues(line) for line in workers] == [{"celery", "images", "mail"}]
 
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
     consumed = {}
@@ -85,5 +104,6 @@ def test_every_way_of_starting_workers_consumes_every_queue():
         command = " ".join(service.get("command") or [])
         if command.startswith("celery -A referral_site worker"):
             consumed[name] = _queues(command)
-    assert consumed == {"worker": {"celery"}, "images": {"images"}}
+    assert consumed == {"worker": {"celery"}, "images": {"images"}, "mail": {"mail"}}
     assert compose["images"]["healthcheck"]["test"]
+    assert compose["mail"]["healthcheck"]["test"]
