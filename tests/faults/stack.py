@@ -174,18 +174,19 @@ class Stack:
 
         wait_for(ready, timeout=60, what=f"{worker.name} to be ready")
 
-    def start_worker(self) -> None:
-        offset = self._log_size(self.worker)
-        self.worker.start()
-        self._wait_for_worker(offset)
+    def start_worker(self, worker: Process | None = None) -> None:
+        worker = worker or self.worker
+        offset = self._log_size(worker)
+        worker.start()
+        self._wait_for_worker(offset, worker)
 
     def web_workers(self) -> list[int]:
         """gunicorn's worker processes (the master's children)."""
         return children(self.web.pid)
 
-    def pool(self) -> list[int]:
-        """The worker's prefork pool processes."""
-        return children(self.worker.pid)
+    def pool(self, worker: Process | None = None) -> list[int]:
+        """A worker's prefork pool processes (the callbacks worker's by default)."""
+        return children((worker or self.worker).pid)
 
     # --- looking in -----------------------------------------------------------------
 

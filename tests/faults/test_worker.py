@@ -1,10 +1,10 @@
-"""The worker killed, or cut off from the broker, in the middle of a task.
+"""A worker killed, or cut off from the broker, in the middle of a task.
 
-The task caught mid-way is the assignment e-mail: the SMTP sink holds its RCPT
-unanswered (`sink.slow()`), so the kill lands while the send is in progress and
-before the message is accepted. Tasks are acked late and rejected when their worker
-is lost, and the notification claim rolls back with the killed transaction: the
-assignee must still be e-mailed, exactly once.
+The task caught mid-way is the assignment e-mail, on the mail worker: the SMTP sink
+holds its RCPT unanswered (`sink.slow()`), so the kill lands while the send is in
+progress and before the message is accepted. Tasks are acked late and rejected when
+their worker is lost, and the notification claim rolls back with the killed
+transaction: the assignee must still be e-mailed, exactly once.
 """
 
 import os
@@ -36,7 +36,7 @@ def _mid_send(stack):
 @pytest.mark.timeout(240)
 def test_a_pool_process_killed_mid_task(stack):
     outcome, port = _mid_send(stack)
-    pool = stack.pool()
+    pool = stack.pool(stack.mail_worker)
     victim = pid_with_local_port(port, pool)
     assert victim, f"no pool process of {pool} holds the SMTP connection"
 
@@ -44,23 +44,28 @@ def test_a_pool_process_killed_mid_task(stack):
     stack.sink.slow(False)
 
     wait_for(
-        lambda: "SIGKILL" in stack.log_text("worker"),
+        lambda: "SIGKILL" in stack.log_text("mail-worker"),
         timeout=15,
-        what="the worker to see its pool process killed",
+        what="the mail worker to see its pool process killed",
     )
     assert_nothing_lost(stack, [outcome])
-    assert stack.worker.alive(), "the worker exited after losing a pool process"
+    assert stack.mail_worker.alive(), "the worker exited after losing a pool process"
 
 
 @pytest.mark.timeout(240)
 def test_the_whole_worker_killed_mid_task_then_restarted(stack):
     outcome, _port = _mid_send(stack)
 
-    stack.worker.kill()  # SIGKILL: the main process and its pool, no goodbyes
+    # SIGKILL, the main processes and their pools, no goodbyes: both workers.
+    stack.mail_worker.kill()
+    stack.worker.kill()
     stack.sink.slow(False)
+    later = stack.browser().visit_and_send()  # while no worker runs at all
+    assert later.accepted, str(later)
     stack.start_worker()
+    stack.start_worker(stack.mail_worker)
 
-    assert_nothing_lost(stack, [outcome])
+    assert_nothing_lost(stack, [outcome, later])
 
 
 @pytest.mark.timeout(240)
@@ -79,3 +84,4 @@ def test_the_worker_recovers_after_the_broker_drops_mid_task(stack):
     assert all(outcome.accepted for outcome in later), [str(o) for o in later]
     assert_nothing_lost(stack, [first, *later])
     assert stack.worker.alive(), "the worker exited after the broker connection drop"
+    assert stack.mail_worker.alive(), "the mail worker exited after the drop"
