@@ -263,6 +263,10 @@ CELERY_TASK_ACKS_LATE = True  # so every task must be safe to run twice
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True  # tasks return nothing worth keeping
+# Without it Celery opens a new database connection for every task; with it each
+# task treats the connection as a request does (referral_site/celery.py). Celery
+# still starts afresh every this many tasks.
+CELERY_DB_REUSE_MAX = 1000
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A task running when the broker drops finishes, and its late ack is given up
 # (referral_site/kombu_fixes.py); the message comes back after the visibility timeout

@@ -85,3 +85,57 @@ def test_the_worker_recovers_after_the_broker_drops_mid_task(stack):
     assert_nothing_lost(stack, [first, *later])
     assert stack.worker.alive(), "the worker exited after the broker connection drop"
     assert stack.mail_worker.alive(), "the mail worker exited after the drop"
+
+
+def _pool_backends(stack) -> set[int]:
+    """The PostgreSQL server processes serving the callbacks worker's pool."""
+    connection = stack.connect()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid, client_port FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            found = cursor.fetchall()
+    finally:
+        connection.close()
+    pool = stack.pool()
+    return {pid for pid, port in found if port and pid_with_local_port(port, pool)}
+
+
+def _sent_and_assigned(stack):
+    outcome = stack.browser().visit_and_send()
+    assert outcome.accepted, str(outcome)
+    connection = stack.connect()
+    try:
+        with connection.cursor() as cursor:
+
+            def assigned() -> bool:
+                cursor.execute(
+                    "SELECT c.assigned_to_id FROM clinicians_callback c"
+                    " JOIN enquiries_enquiry e ON e.id = c.enquiry_id"
+                    " WHERE e.reference = %s",
+                    [outcome.reference],
+                )
+                row = cursor.fetchone()
+                return bool(row and row[0])
+
+            wait_for(assigned, timeout=30, what="the callback to be assigned")
+    finally:
+        connection.close()
+    return outcome
+
+
+@pytest.mark.timeout(240)
+def test_the_worker_keeps_its_database_connection_between_tasks(stack):
+    # Celery's Django fixup would close it after every task: a new connection, and
+    # a new PostgreSQL process, for each. Kept as a request keeps it (CONN_MAX_AGE,
+    # checked before use), the server processes that served one callback serve
+    # the next ones.
+    first = _sent_and_assigned(stack)
+    before = _pool_backends(stack)
+    later = [_sent_and_assigned(stack) for _ in range(3)]
+
+    assert before, "no pool process kept a connection after its task"
+    assert before & _pool_backends(stack)
+    assert_nothing_lost(stack, [first, *later])
