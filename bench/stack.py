@@ -127,10 +127,11 @@ def start_worker(env: dict) -> Process:
         env=env,
         log=REPORTS / "logs" / "worker.log",
     )  # fmt: skip
-    # E-mail on its own queue and worker, as docker-compose runs it.
+    # E-mail on its own queue and worker, as docker-compose runs it, and with less
+    # of the CPU (compose's cpu_shares: 256 of 1024; a process here: nice 10).
     Process(
         "mail-worker",
-        [PYTHON, "-m", "celery", "-A", "referral_site", "worker",
+        ["nice", "-n", "10", PYTHON, "-m", "celery", "-A", "referral_site", "worker",
          "--queues", "mail", "--concurrency", str(MAIL_CONCURRENCY),
          "--hostname", "mail@%h",
          "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
@@ -224,12 +225,15 @@ def start_nginx(folder: Path, web: Web) -> tuple[int, int]:
 def start(folder: Path) -> Stack:
     (REPORTS / "logs").mkdir(parents=True, exist_ok=True)
     smtp_port = free_port()
+    # Playing the mail relay, which in production is another machine: below the
+    # stack in the CPU's queue, so that it takes only the cores the stack leaves.
     Process(
         "smtp-sink",
-        [PYTHON, str(SMTP_SINK), str(smtp_port), str(folder / "mail")],
+        ["nice", "-n", "10", PYTHON, str(SMTP_SINK), str(smtp_port),
+         str(folder / "mail")],
         env=dict(os.environ),
         log=REPORTS / "logs" / "smtp.log",
-    )
+    )  # fmt: skip
     env = _env(folder, free_port(), smtp_port)
     prepare(
         env,
