@@ -15,6 +15,9 @@ from .images import validate_hero_image
 
 WORDS_PER_MINUTE = 200
 REVIEW_INTERVAL = timedelta(days=365)
+# The route of an article's page (its slug the one argument): search builds its
+# results' addresses from it too.
+ARTICLE_ROUTE = "articles:article_detail"
 
 
 class Topic(models.Model):
@@ -282,7 +285,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:article_detail", kwargs={"slug": self.slug})
+        return reverse(ARTICLE_ROUTE, kwargs={"slug": self.slug})
 
     def clean(self) -> None:
         if self.hero_image and not self.hero_alt.strip():

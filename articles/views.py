@@ -14,7 +14,7 @@ from django.views.decorators.http import condition, require_GET
 from .content import TOC_MIN_HEADINGS, json_ld, with_heading_ids, with_pictures
 from .models import Article, ReviewerBio, Topic
 from .page_cache import anonymous_page, kept_lookup
-from .search import articles_search, read_texts
+from .search import articles_search, read_texts, results_html
 
 HOME_LATEST = 3
 PER_PAGE = 10
@@ -287,6 +287,7 @@ def search(request: HttpRequest) -> HttpResponse:
     context = {
         "query": query,
         "page": page,
+        "results": results_html(page.object_list),
         # Shown only when nothing was found: read only then.
         "topics": SimpleLazyObject(
             lambda: Topic.objects.filter(

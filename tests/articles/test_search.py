@@ -2,9 +2,10 @@
 (make test-postgres), the simple fallback on SQLite; the same tests for both."""
 
 import pytest
+from django.urls import set_script_prefix
 
 from articles.models import Article
-from articles.search import articles_search
+from articles.search import articles_search, results_html
 from tests.articles.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +78,28 @@ def test_a_hostile_query_is_shown_escaped(client):
 
     assert "<script>alert(1)</script>" not in response.text
     assert response.status_code == 200
+
+
+def test_each_result_links_to_its_article_with_its_title_escaped(client):
+    article = ArticleFactory(title="Naloxone <kits> & you", summary="Naloxone saves.")
+
+    found = client.get("/search/", {"q": "naloxone"})
+
+    assert (
+        f'<a href="{article.get_absolute_url()}">Naloxone &lt;kits&gt; &amp; you</a>'
+        in found.text
+    )
+    assert "<mark>Naloxone</mark> saves." in found.text
+
+
+def test_result_links_keep_the_sites_path_prefix():
+    # Served under a path (SCRIPT_NAME), the links carry it, as reverse() does.
+    article = ArticleFactory(title="Alcohol and sleep", slug="alcohol-and-sleep")
+    set_script_prefix("/advice-line/")
+    try:
+        html = results_html(articles_search(query="alcohol"))
+        assert article.get_absolute_url() == "/advice-line/articles/alcohol-and-sleep/"
+    finally:
+        set_script_prefix("/")
+
+    assert 'href="/advice-line/articles/alcohol-and-sleep/"' in html
