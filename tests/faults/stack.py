@@ -196,6 +196,28 @@ class Stack:
     def connect(self):
         return self.cluster.connect(self.database)
 
+    def rows(self, sql: str, params=()) -> list[tuple]:
+        """What `sql` selects from the stack's database, on a connection of its own."""
+        connection = self.connect()
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+        finally:
+            connection.close()
+
+    def assigned(self, references) -> set[str]:
+        """Which of these enquiries' callbacks have an assignee."""
+        return {
+            reference
+            for (reference,) in self.rows(
+                "SELECT e.reference FROM enquiries_enquiry e JOIN clinicians_callback c"
+                " ON c.enquiry_id = e.id WHERE c.assigned_to_id IS NOT NULL"
+                " AND e.reference = ANY(%s)",
+                [list(references)],
+            )
+        }
+
     def describe(self) -> str:
         """The state and log of every process, for a failure message."""
         parts = [

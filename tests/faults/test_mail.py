@@ -26,21 +26,6 @@ def test_mail_server_refuses_then_recovers(stack):
     assert_nothing_lost(stack, [outcome])
 
 
-def _assigned(stack, references: list[str]) -> set[str]:
-    connection = stack.connect()
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT e.reference FROM enquiries_enquiry e JOIN clinicians_callback c"
-                " ON c.enquiry_id = e.id WHERE c.assigned_to_id IS NOT NULL"
-                " AND e.reference = ANY(%s)",
-                [references],
-            )
-            return {row[0] for row in cursor.fetchall()}
-    finally:
-        connection.close()
-
-
 @pytest.mark.timeout(240)
 def test_a_frozen_mail_server_never_delays_opening_a_callback(stack):
     # Frozen (SIGSTOP), the server takes connections and never answers: each send
@@ -55,7 +40,7 @@ def test_a_frozen_mail_server_never_delays_opening_a_callback(stack):
             assert outcomes[-1].accepted, str(outcomes[-1])
             references = {outcome.reference for outcome in outcomes}
             wait_for(
-                lambda sent=references: _assigned(stack, list(sent)) == sent,
+                lambda sent=references: stack.assigned(sent) == sent,
                 timeout=5,
                 what="each callback to be assigned while the mail server is frozen",
             )

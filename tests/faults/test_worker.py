@@ -89,16 +89,10 @@ def test_the_worker_recovers_after_the_broker_drops_mid_task(stack):
 
 def _pool_backends(stack) -> set[int]:
     """The PostgreSQL server processes serving the callbacks worker's pool."""
-    connection = stack.connect()
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pid, client_port FROM pg_stat_activity"
-                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-            found = cursor.fetchall()
-    finally:
-        connection.close()
+    found = stack.rows(
+        "SELECT pid, client_port FROM pg_stat_activity"
+        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
     pool = stack.pool()
     return {pid for pid, port in found if port and pid_with_local_port(port, pool)}
 
@@ -106,23 +100,11 @@ def _pool_backends(stack) -> set[int]:
 def _sent_and_assigned(stack):
     outcome = stack.browser().visit_and_send()
     assert outcome.accepted, str(outcome)
-    connection = stack.connect()
-    try:
-        with connection.cursor() as cursor:
-
-            def assigned() -> bool:
-                cursor.execute(
-                    "SELECT c.assigned_to_id FROM clinicians_callback c"
-                    " JOIN enquiries_enquiry e ON e.id = c.enquiry_id"
-                    " WHERE e.reference = %s",
-                    [outcome.reference],
-                )
-                row = cursor.fetchone()
-                return bool(row and row[0])
-
-            wait_for(assigned, timeout=30, what="the callback to be assigned")
-    finally:
-        connection.close()
+    wait_for(
+        lambda: stack.assigned([outcome.reference]),
+        timeout=30,
+        what="the callback to be assigned",
+    )
     return outcome
 
 
