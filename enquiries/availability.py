@@ -44,8 +44,10 @@ def read_once(*, kept: bool = True) -> Iterator[None]:
     articles/page_cache.py, wired in apps.py), as the footer's hours do. With
     `kept=False`, as for a callback's due time, they are read from the database
     once for the block, never from memory. Outside a block, every call reads the
-    database afresh. A block inside another shares what the outer one read."""
-    if _read.get() is not None:
+    database afresh. A block inside another shares what the outer one read, unless
+    the outer one may read from memory and the inner one may not."""
+    outer = _read.get()
+    if outer is not None and (kept or not outer[_KEPT]):
         yield
         return
     token = _read.set({_KEPT: kept})

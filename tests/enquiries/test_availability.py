@@ -196,3 +196,20 @@ def test_a_page_reads_the_hours_once_and_the_next_page_sees_a_change(
         assert not is_open(wednesday_noon)
     with django_assert_num_queries(2):  # outside a page, every call reads
         assert not is_open(wednesday_noon)
+
+
+def test_a_callbacks_due_time_reads_the_hours_once_and_never_from_memory(
+    django_assert_num_queries, monkeypatch
+):
+    # What opening a callback does (read_once(kept=False)): the hours and closed
+    # days once for the callback, from the database, even inside a page's block
+    # that holds them in memory (an eager task run by the form's own request).
+    monkeypatch.setattr(page_cache, "GENERATION_CHECK_SECONDS", 3600)
+    page_cache.forget_local()
+    wednesday_noon = _at(WEDNESDAY, 12)
+    with read_once():
+        assert is_open(wednesday_noon)  # now kept for pages
+        ClosedDay.objects.create(date=WEDNESDAY, name="Staff training")
+        with django_assert_num_queries(2), read_once(kept=False):
+            assert not is_open(wednesday_noon)
+            assert next_opening(wednesday_noon) == _at(THURSDAY, 9)
