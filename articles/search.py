@@ -5,6 +5,7 @@ text, escaped, with the words found marked, and only for the results shown."""
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
 
 from django.db import connection
@@ -20,9 +21,23 @@ from .page_cache import kept_lookup
 SNIPPET_CHARS = 220
 
 
+@dataclass(slots=True)
+class Found:
+    """What a result shows of a published article, and what its snippet needs:
+    a record, not a model instance (making 50 of those was a search's biggest
+    cost after the query)."""
+
+    pk: int
+    title: str
+    slug: str
+    summary: str
+    updated_at: datetime
+    plain_text: str | None = None  # made ready by read_texts
+
+
 @dataclass(frozen=True)
 class SearchResult:
-    article: Article
+    article: Found
     words: tuple[str, ...]
 
     @cached_property
@@ -35,12 +50,12 @@ def _words(query: str) -> list[str]:
     return [word for word in re.findall(r"\w+", query.lower()) if len(word) > 1][:10]
 
 
-def _from_the_body(article: Article, words: list[str]) -> bool:
+def _from_the_body(article: Found, words: list[str]) -> bool:
     lowered = article.summary.lower()
     return not any(word in lowered for word in words)
 
 
-def _snippet(article: Article, words: list[str]) -> SafeString:
+def _snippet(article: Found, words: list[str]) -> SafeString:
     """A passage of the summary, or of the body where a word first appears, with
     each word found wrapped in <mark>. Everything else is escaped."""
     text = article.summary
@@ -64,17 +79,16 @@ def _plain(body: str) -> str:
     return " ".join(strip_tags(body).split())
 
 
-def _text_key(article: Article) -> str:
+def _text_key(article: Found) -> str:
     return f"{article.pk}:{article.updated_at.isoformat()}"
 
 
-def _plain_text(article: Article) -> str:
+def _plain_text(article: Found) -> str:
     """The body's words without its markup: kept in this process until the article
     changes (taking the tags out is most of what a search page costs). Made
     ready by `read_texts` for the results a page shows."""
-    ready = getattr(article, "plain_text", None)
-    if ready is not None:
-        return ready
+    if article.plain_text is not None:
+        return article.plain_text
     return kept_lookup(
         "plain-text",
         _text_key(article),
@@ -109,13 +123,9 @@ def _none() -> None:
     return None  # kept_lookup only looks: nothing is read, nothing kept
 
 
-# What a result shows, and the snippet needs before the body: not the body itself
-# (read, for the results shown, only when the summary lacks the words).
-_SHOWN = ("title", "slug", "summary", "pub_date", "updated_at")
-
-
-def _published():
-    return Article.objects.published().only(*_SHOWN)
+# What a result shows, and the snippet needs before the body (`Found`): not the
+# body itself (read, for the results shown, only when the summary lacks the words).
+_SHOWN = ("id", "title", "slug", "summary", "updated_at")
 
 
 # The stored vector, weighted title A, summary B, body C by the trigger in migration
@@ -135,10 +145,9 @@ _POSTGRES_SEARCH = """
 """
 
 
-def _postgres(query: str, limit: int) -> list[Article]:
-    fields = ("id", *_SHOWN)
+def _postgres(query: str, limit: int) -> list[Found]:
     sql = _POSTGRES_SEARCH.format(  # nosec B608: names from the model, not input
-        columns=", ".join(f"a.{connection.ops.quote_name(f)}" for f in fields),
+        columns=", ".join(f"a.{connection.ops.quote_name(f)}" for f in _SHOWN),
         table=connection.ops.quote_name(Article._meta.db_table),
     )
     params = {
@@ -150,9 +159,7 @@ def _postgres(query: str, limit: int) -> list[Article]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    # Each row (its rank last, left out) made into an article with the other
-    # fields deferred: RawQuerySet's column mapping cost more than the query.
-    return [Article.from_db(connection.alias, fields, row[:-1]) for row in rows]
+    return [Found(*row[:-1]) for row in rows]  # its rank last, left out
 
 
 def _fallback(words: list[str]):
@@ -171,10 +178,11 @@ def _fallback(words: list[str]):
         output_field=IntegerField(),
     )
     return (
-        _published()
+        Article.objects.published()
         .filter(matches)
         .annotate(rank=weight)
         .order_by(F("rank").desc(), "-pub_date")
+        .values_list(*_SHOWN)
     )
 
 
@@ -208,5 +216,5 @@ def articles_search(*, query: str, limit: int = 50) -> list[SearchResult]:
     if connection.vendor == "postgresql":
         articles = _postgres(query, limit)
     else:
-        articles = list(_fallback(words)[:limit])
+        articles = [Found(*row) for row in _fallback(words)[:limit]]
     return [SearchResult(article, tuple(words)) for article in articles]
