@@ -25,8 +25,12 @@ def test_every_template_of_the_site_compiles(caplog):
     assert compiled == len(names) * len(engines.all())
 
 
-def test_warming_up_touches_no_database_and_loads_the_tasks():
+def test_warming_up_fills_the_template_cache_and_touches_no_database():
     # No django_db mark: any query here fails the test.
+    [loader] = engines["django"].engine.template_loaders  # the cached loader
+    loader.reset()
+    assert "enquiries/enquiry_form.html" not in loader.get_template_cache
+
     warm_up(celery_app)
 
-    assert "clinicians.tasks.callback_open" in celery_app.tasks
+    assert "enquiries/enquiry_form.html" in loader.get_template_cache
