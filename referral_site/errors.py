@@ -69,7 +69,17 @@ def _outage(request: HttpRequest) -> HttpResponse:
             if name != "csrfmiddlewaretoken"
             for value in values
         ]
-    context = {"kept": kept, "form_path": form_path, "phone": settings.SERVICE_PHONE}
+    # Only a send that committed redirects to the thank-you page: a person who
+    # lands on it while the database is away has been heard, and must not think
+    # otherwise (and send again, or give up). Their reference and private link
+    # stay in the session until the page can show them.
+    sent = request.path == reverse("enquiries:enquiry_thanks")
+    context = {
+        "kept": kept,
+        "sent": sent,
+        "form_path": form_path,
+        "phone": settings.SERVICE_PHONE,
+    }
     response = render(request, "503.html", context, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

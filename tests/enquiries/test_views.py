@@ -212,6 +212,31 @@ def test_the_thank_you_page_is_shown_when_the_database_goes_as_it_is_saved(clien
     assert "/get-help/withdraw/" in response.text
 
 
+def test_with_the_database_down_after_a_send_the_person_is_told_it_reached_us(client):
+    # The send committed; the database goes before the thank-you page can read
+    # the session. They must not be told "we cannot take your request" (and
+    # send again, or give up), and a reload once it is back shows everything.
+    _post(client)
+    client.raise_request_exception = False
+
+    def database_gone(execute, sql, params, many, context):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    with connection.execute_wrapper(database_gone):
+        during = client.get("/get-help/thank-you/")
+    after = client.get("/get-help/thank-you/")
+
+    assert during.status_code == 503
+    text = _words(during.text)
+    assert "If you have just sent us your message, it has reached us" in text
+    assert "cannot take your request" not in text
+    assert "999" in text and "116 123" in text
+    assert 'id="answers-kept"' not in during.text
+    assert after.status_code == 200
+    assert Enquiry.objects.get().reference in after.text
+    assert "/get-help/withdraw/" in after.text  # the private link was not lost
+
+
 def test_a_double_clicked_submit_makes_one_enquiry(client):
     data = form_data()
 

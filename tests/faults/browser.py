@@ -45,6 +45,11 @@ class Outcome:
     reference: str = ""
     body: str = ""
     error: str = ""
+    # The thank-you page, when it could not be shown (the database went between
+    # the send's commit and the redirect's GET): its status and what it said.
+    thanks_status: int = 0
+    thanks_body: str = ""
+    browser: "Browser | None" = field(default=None, repr=False, compare=False)
 
     @property
     def accepted(self) -> bool:
@@ -126,9 +131,10 @@ class Browser:
         assert self.form.get("submission_token"), "open_form() first (or it failed)"
         return form_data(**changes) | self.form
 
-    def send(self, body: dict | None = None) -> Outcome:
+    def send(self, body: dict | None = None, follow: bool = True) -> Outcome:
         """POST the form (the answers for the page open, unless given), and on a
-        redirect to the thank-you page follow it and read the reference."""
+        redirect to the thank-you page follow it (unless told not to: then
+        `read_thanks` does) and read the reference."""
         body = body or self.answers()
         response = self.request("POST", FORM, body)
         outcome = Outcome(
@@ -140,12 +146,21 @@ class Browser:
             error=response.error,
         )
         if outcome.status == 302 and outcome.location == THANKS:
-            thanks = self.request("GET", THANKS)
-            found = _REFERENCE.search(thanks.body)
-            outcome.reference = found.group(1) if found else ""
-            if not found:
-                outcome.error = f"thank-you page answered {thanks.status}, no reference"
+            outcome.browser = self
+            if follow:
+                self.read_thanks(outcome)
         return outcome
+
+    def read_thanks(self, outcome: Outcome) -> None:
+        """GET the thank-you page (again, as a person reloads it) and read the
+        reference from it."""
+        thanks = self.request("GET", THANKS)
+        found = _REFERENCE.search(thanks.body)
+        outcome.reference = found.group(1) if found else ""
+        outcome.thanks_status, outcome.thanks_body = thanks.status, thanks.body
+        outcome.error = (
+            "" if found else f"thank-you page answered {thanks.status}, no reference"
+        )
 
     def visit_and_send(self) -> Outcome:
         """Open the form and send it, as one person does."""

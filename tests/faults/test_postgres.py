@@ -12,6 +12,7 @@ from .invariants import assert_nothing_lost
 pytestmark = pytest.mark.faults
 # What the outage page must still tell a person in trouble.
 EMERGENCY_NUMBERS = ("999", "111")
+THANKS_DURING_OUTAGE = "If you have just sent us your message, it has reached us"
 
 
 def _traffic(stack, sent: list, stop: threading.Event) -> None:
@@ -28,6 +29,10 @@ def test_postgres_restarted_during_traffic(stack):
     waiting = stack.browser()  # has the form open when the database goes
     assert waiting.open_form().status == 200
     answers = waiting.answers()
+    thanked = stack.browser()  # sent, and on the way to the thank-you page
+    assert thanked.open_form().status == 200
+    just_sent = thanked.send(follow=False)
+    assert just_sent.status == 302, just_sent
     sent: list = []
     stop = threading.Event()
     traffic = threading.Thread(target=_traffic, args=(stack, sent, stop))
@@ -36,6 +41,7 @@ def test_postgres_restarted_during_traffic(stack):
         time.sleep(2)
         stack.cluster.stop("fast")  # in-flight transactions are cut off
         during = waiting.send(answers)
+        thanked.read_thanks(just_sent)
         time.sleep(3)
         stack.cluster.start()
         back = time.monotonic()
@@ -56,10 +62,19 @@ def test_postgres_restarted_during_traffic(stack):
     assert f'value="{answers["message"]}"' in during.body
     assert after.accepted, f"{after} once PostgreSQL was back"
     outcomes = [outcome for _at, outcome in sent]
+    assert just_sent.thanks_status == 503, f"{just_sent} while PostgreSQL was down"
+    for outcome in [just_sent, *outcomes]:
+        # Sent just before the stop, its thank-you page read while PostgreSQL
+        # was down: that page says it reached us, and a reload shows the rest.
+        if outcome.status == 302 and outcome.thanks_status == 503:
+            assert THANKS_DURING_OUTAGE in outcome.thanks_body, outcome
+            outcome.browser.read_thanks(outcome)
+            assert outcome.accepted, f"{outcome} on a reload once PostgreSQL was back"
+    assert "/get-help/withdraw/" in just_sent.thanks_body, "the private link was lost"
     bad = [str(o) for o in outcomes if not o.accepted and o.status != 503]
     assert not bad, f"answers other than 302 or 503 during the restart: {bad}"
     assert any(o.accepted for at, o in sent if at > back), "no send worked again"
-    assert_nothing_lost(stack, [*outcomes, during, after])
+    assert_nothing_lost(stack, [*outcomes, just_sent, during, after])
 
 
 @pytest.mark.timeout(180)
