@@ -6,12 +6,14 @@ callbacks is one message, and what arrived out of hours is one message at openin
 """
 
 import logging
+import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -109,10 +111,34 @@ def callback_notify_assignee(*, callback_id: int) -> bool:
         _notify_failed(callback, claimed_at=now)
         raise
     # Only the run that holds the claim marks it: a reassignment since has reset it.
-    Callback.objects.filter(pk=callback_id, assignee_notify_claimed_at=now).update(
-        assignee_notified_at=timezone.now()
+    record_sent(
+        Callback.objects.filter(pk=callback_id, assignee_notify_claimed_at=now).update,
+        assignee_notified_at=timezone.now(),
     )
     return True
+
+
+# How long a run that has sent an e-mail keeps trying to record that it did, while
+# the database restarts: a restart takes seconds, the claim's lease minutes.
+RECORD_SENT_PATIENCE_SECONDS = 60
+
+
+def record_sent(update: Callable[..., int], **values) -> None:
+    """Mark what the mail server has just accepted as sent, through a database
+    restart: given up, the claim would lapse and the sweep send it all again."""
+    deadline = time.monotonic() + RECORD_SENT_PATIENCE_SECONDS
+    pause = 0.25
+    while True:
+        try:
+            update(**values)
+            return
+        except (OperationalError, InterfaceError):
+            if connection.in_atomic_block or time.monotonic() + pause > deadline:
+                raise
+            logger.warning("Sent, but not yet recorded: the database is away.")
+            connection.close()  # a new connection on the next try
+            time.sleep(pause)
+            pause = min(pause * 2, 4)
 
 
 def _assignment_key(callback: Callback) -> str:
@@ -214,7 +240,7 @@ def leads_digest_send() -> int:
     except OSError:
         mine.update(claimed_at=None, batch=None)
         raise
-    mine.update(sent_at=timezone.now())
+    record_sent(mine.update, sent_at=timezone.now())
     return len(notices)
 
 

@@ -4,10 +4,12 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.db import OperationalError, connection
 from django.utils import timezone
 
 from clinicians import services, tasks
 from clinicians.models import Callback, LeadNotice, Status, Urgency
+from clinicians.services import notify
 from clinicians.staff_groups import LEAD
 from tests.articles.factories import TopicFactory
 from tests.clinicians.factories import CallbackFactory, ClinicianFactory, UserFactory
@@ -304,6 +306,50 @@ def test_an_assignment_email_claimed_by_a_run_that_died_is_sent_once_it_expires(
         assert services.callback_notify_assignee(callback_id=callback.pk) is True
     [email] = mail.outbox
     assert email.extra_headers["Message-ID"].startswith(f"<callback-{callback.pk}-")
+
+
+def _mark_fails(times: int):
+    """The database away for the next `times` writes of 'the e-mail was sent'."""
+    left = [times]
+
+    def wrapper(execute, sql, params, many, context):
+        if sql.startswith("UPDATE") and 'SET "assignee_notified_at"' in sql and left[0]:
+            left[0] -= 1
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+    return wrapper
+
+
+@pytest.mark.django_db(transaction=True)  # as in the worker: no test transaction
+def test_an_email_sent_as_the_database_restarts_is_recorded_once_it_is_back():
+    # The mail server took the e-mail; recording it failed. Given up, the claim
+    # would lapse and the sweep send it a second time.
+    callback = CallbackFactory(assigned_to=ClinicianFactory())
+
+    with connection.execute_wrapper(_mark_fails(2)):
+        assert services.callback_notify_assignee(callback_id=callback.pk) is True
+
+    callback.refresh_from_db()
+    assert callback.assignee_notified_at is not None
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_away_for_longer_leaves_the_email_to_the_lease(monkeypatch):
+    monkeypatch.setattr(notify, "RECORD_SENT_PATIENCE_SECONDS", 0)
+    callback = CallbackFactory(assigned_to=ClinicianFactory())
+
+    with (
+        connection.execute_wrapper(_mark_fails(1)),
+        pytest.raises(OperationalError),
+    ):
+        services.callback_notify_assignee(callback_id=callback.pk)
+
+    callback.refresh_from_db()
+    # Still claimed, not marked: the sweep sends it (same Message-ID) after the lease.
+    assert callback.assignee_notified_at is None
+    assert callback.assignee_notify_claimed_at is not None
 
 
 def test_an_assignment_email_that_keeps_failing_alerts_the_leads_once(
