@@ -515,7 +515,7 @@ def test_an_image_written_before_a_failure_is_deleted_again(tmp_path, media):
 
     with (
         mock.patch(
-            "articles.wordpress.article_renditions_queue",
+            "articles.wordpress.media.article_renditions_queue",
             side_effect=[None, failure],
         ),
         pytest.raises(OSError, match="disk full"),
@@ -837,7 +837,7 @@ def test_a_body_picture_written_before_a_failure_is_deleted_again(tmp_path, medi
 
     with (
         mock.patch(
-            "articles.wordpress.article_renditions_queue",
+            "articles.wordpress.media.article_renditions_queue",
             side_effect=[None, OSError("disk full")],
         ),
         pytest.raises(OSError, match="disk full"),
