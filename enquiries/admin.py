@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from referral_site.admin_security import ReadOnlyAdminMixin
+
 from .models import AuditEvent, ClosedDay, Enquiry, OpeningHours, PrivacyNotice
 from .presenters import ABOUT_THIS_COPY
 from .services import (
@@ -28,21 +30,8 @@ def mask_phone(phone: str) -> str:
     return "*" * 6 + "".join(digits[-3:]) if digits else ""
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Staff look; only the code writes (through services, which audit)."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(Enquiry)
-class EnquiryAdmin(ReadOnlyAdmin):
+class EnquiryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Lists carry no personal data; subject access and erasure are actions here."""
 
     list_display = ["reference", "for_whom", "contact_method", "created_at", "status"]
@@ -183,7 +172,7 @@ def _json_download(enquiry: Enquiry, body: str) -> HttpResponse:
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit log: read by leads, written only by the code, never edited."""
 
     list_display = ["at", "enquiry", "action", "actor", "client_address"]

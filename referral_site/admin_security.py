@@ -1,7 +1,9 @@
-"""Staff login security glue: the admin's second-factor gate and the lockout backend.
+"""The staff admin's guards: the site with its second-factor gate, the lockout
+backend, the device pages nobody uses on themselves, and the read-only screens.
 
 Settings live in settings/security.py. The admin asks for a second factor only when
 ADMIN_REQUIRE_OTP is on (production); the check reads the setting on every request.
+The site is django.contrib.admin's default through referral_site.apps.StaffAdminConfig.
 """
 
 from axes.backends import AxesStandaloneBackend
@@ -21,9 +23,17 @@ from two_factor.utils import default_device
 class StaffAdminSite(AdminSite):
     """The admin, refusing staff who have not passed the second factor (when on).
 
-    urls.py makes django.contrib.admin's default site one of these, so every
-    ModelAdmin registered with admin.site is behind the check.
+    StaffAdminConfig.default_site makes django.contrib.admin's default site one of
+    these, so every ModelAdmin registered with admin.site is behind the check.
     """
+
+    site_header = "Referral service: staff"
+    site_title = "Referral service staff"
+    index_title = "Staff area"
+
+    def ready(self) -> None:
+        """Once every app's admin.py has registered (StaffAdminConfig.ready)."""
+        guard_second_factor_admins(self)
 
     def has_permission(self, request: HttpRequest) -> bool:
         if not super().has_permission(request):
@@ -77,3 +87,17 @@ def guard_second_factor_admins(site: AdminSite) -> None:
 
         site.unregister(model)
         site.register(model, Guarded)
+
+
+class ReadOnlyAdminMixin:
+    """Staff look; only the code writes, through the services, which audit and keep
+    the history. No add, change or delete in the admin's own forms."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

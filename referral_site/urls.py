@@ -10,15 +10,9 @@ from articles.sitemaps import SITEMAPS
 from enquiries import views as enquiry_views
 
 from . import views
-from .admin_security import StaffAdminSite, guard_second_factor_admins
 
-# What two_factor's docs do: every ModelAdmin stays registered with admin.site, which
-# now asks for the second factor when ADMIN_REQUIRE_OTP is on.
-admin.site.__class__ = StaffAdminSite
-admin.site.site_header = "Referral service: staff"
-admin.site.site_title = "Referral service staff"
-admin.site.index_title = "Staff area"
-guard_second_factor_admins(admin.site)
+# admin.site is a StaffAdminSite (referral_site.apps.StaffAdminConfig): it asks for
+# the second factor when ADMIN_REQUIRE_OTP is on.
 
 # Only the two_factor pages the service needs: log in, set up an authenticator, its
 # QR code, and backup codes. Not its profile or "disable" pages: a stolen session

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
+from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -70,24 +71,27 @@ def _pending_follow_up(request: HttpRequest, callback: Callback) -> bool:
 class Action:
     """One button. `permitted` is who may press it (else 403); `offered` is when the
     page shows it; `run` calls the service with the form's cleaned data and returns
-    what to tell the clinician."""
+    what to tell the clinician. `instance` is the row a model form edits; `initial`
+    what an empty form starts with."""
 
     name: str
     run: Callable[[HttpRequest, Callback, dict], str]
     form: type[forms.BaseForm] | None = None
     permitted: Callable[[HttpRequest, Callback], bool] = may_act
     offered: Callable[[HttpRequest, Callback], bool] = _is_open
+    instance: Callable[[Callback], Model | None] | None = None
+    initial: Callable[[Callback], dict] | None = None
 
     def bind(self, callback: Callback, data=None) -> forms.BaseForm | None:
+        """The form, empty for the page, or with the pressed button's data."""
         if self.form is None:
             return None
-        if self.form is RiskForm:
-            return RiskForm(data, instance=getattr(callback, "risk", None))
-        if self.form is AttemptForm and data is None:
-            return AttemptForm(initial={"channel": callback.enquiry.contact_method})
-        if self.form is ReassignForm and data is None:
-            return ReassignForm(initial={"clinician": callback.assigned_to_id})
-        return self.form(data)
+        options = {}
+        if self.instance is not None:
+            options["instance"] = self.instance(callback)
+        if data is None and self.initial is not None:
+            options["initial"] = self.initial(callback)
+        return self.form(data, **options)
 
 
 def _claim(request, callback, data):
@@ -180,9 +184,15 @@ ACTIONS: dict[str, Action] = {
     for action in [
         Action("claim", _claim, permitted=_may_claim, offered=_not_yet_theirs),
         Action("start", _start),
-        Action("attempt", _attempt, AttemptForm),
+        Action(
+            "attempt", _attempt, AttemptForm,
+            initial=lambda callback: {"channel": callback.enquiry.contact_method},
+        ),
         Action("schedule", _schedule, ScheduleForm),
-        Action("risk", _risk, RiskForm),
+        Action(
+            "risk", _risk, RiskForm,
+            instance=lambda callback: getattr(callback, "risk", None),
+        ),
         Action("band", _band, UrgencyForm),
         Action("refer", _refer, ReferForm),
         Action("close", _close, CloseForm),
@@ -195,6 +205,7 @@ ACTIONS: dict[str, Action] = {
         Action(
             "reassign", _reassign, ReassignForm,
             permitted=_lead("clinicians.reassign_callback"),
+            initial=lambda callback: {"clinician": callback.assigned_to_id},
         ),
     ]
 }  # fmt: skip

@@ -5,6 +5,8 @@ from datetime import timedelta
 from django.contrib import admin
 from django.utils import timezone
 
+from referral_site.admin_security import ReadOnlyAdminMixin
+
 from ..models import Provider, Referral
 
 
@@ -40,7 +42,7 @@ class ProviderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Referral)
-class ReferralAdmin(admin.ModelAdmin):
+class ReferralAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Referrals are made, and followed up, from the callback's page."""
 
     list_display = ["callback", "provider", "funding_route", "referred_on",
@@ -51,15 +53,6 @@ class ReferralAdmin(admin.ModelAdmin):
         "callback", "provider", "funding_route", "referred_on", "follow_up_on",
         "referred_by", "followed_up_at", "follow_up_result", "commission",
     ]  # fmt: skip
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description="Commission")
     def commission(self, obj: Referral) -> str:

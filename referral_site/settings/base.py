@@ -21,7 +21,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "referral_site.apps.StaffAdminConfig",  # django.contrib.admin, our site class
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
