@@ -1,19 +1,30 @@
-import re
-import time
+"""The confidential enquiry form: its questions, and how the answers are cleaned.
+
+Made without asking the database (the view looks up the topic; the opening hours in
+a hint are read when shown), and `form.data` stays what the person sent. What it
+accepts as a phone number or an area is in `validators`, its guards against bots,
+repeats and stale consent in `guards`, its crispy layout in `layout`."""
+
 import uuid
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
 from django import forms
-from django.conf import settings
-from django.core import signing
 from django.utils import timezone
 from django.utils.functional import cached_property, lazy
 
 from articles.models import Topic
 
-from . import consent
+from . import consent, guards, validators
 from .availability import next_call_slot, opening_hours_summary
+from .guards import (
+    ConsentField,
+    ConsentVersionField,
+    StartedField,
+    SubmissionTokenField,
+    bot_trap,
+    sign_started,  # enquiries/form_render.py imports it from here too
+)
+from .layout import enquiry_helper
 from .models import (
     MESSAGE_MAX_LENGTH,
     CallWindow,
@@ -26,51 +37,21 @@ from .models import (
     Weekday,
 )
 
-_PHONE_CHARS = re.compile(r"^\+?[\d\s().-]+$")
-_OUTWARD_CODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?$")
-_FULL_POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$")
-_PLACE = re.compile(r"^[A-Za-z][A-Za-z .,'&()-]{1,59}$")
-_STARTED_SALT = "enquiries.form-started"
 YES_NO = [("yes", "Yes"), ("no", "No")]
 _MISSING_CONTACT = {
     "phone": "Enter the phone number we should use.",
     "email": "Enter the email address we should use.",
 }
-_UNREADABLE = "We could not read this form. Check your answers, then send it again."
 
 
-def clean_phone_number(value: str) -> str:
-    """Accept UK and international numbers as people type them; keep them readable."""
-    value = " ".join(value.split())
-    digits = re.sub(r"\D", "", value)
-    if not _PHONE_CHARS.match(value) or not 10 <= len(digits) <= 15:
-        raise forms.ValidationError(
-            "Enter a phone number with its area code, like 07700 900123"
-            " or +44 7700 900123."
-        )
-    return value
+class _CrisisStep(forms.BoundField):
+    """Whether the emergency card has been shown with this form: as sent, or shown
+    now with the form (`EnquiryForm.acknowledge_crisis`), so its next send goes
+    through."""
 
-
-def clean_area(value: str) -> str:
-    """A county or town, or the first half of a postcode; never a whole postcode."""
-    value = " ".join(value.split())
-    if not value:
-        return ""
-    compact = value.upper().replace(" ", "")
-    if _FULL_POSTCODE.match(value.upper()) or _FULL_POSTCODE.match(compact):
-        raise forms.ValidationError(
-            "Enter only the first half of your postcode, like LS6 or SW1A."
-            " We do not need the whole postcode."
-        )
-    if any(character.isdigit() for character in value):
-        if _OUTWARD_CODE.match(compact):
-            return compact
-    elif _PLACE.match(value):
-        return value
-    raise forms.ValidationError(
-        "Enter the name of your county or town, like West Yorkshire,"
-        " or the first half of your postcode, like LS6."
-    )
+    @property
+    def data(self):
+        return "True" if self.form.crisis_card_shown else super().data
 
 
 def _yes_no(
@@ -84,32 +65,6 @@ def _yes_no(
         widget=forms.RadioSelect,
         error_messages={"required": required_message},
     )
-
-
-class Details(Div):
-    """Optional questions behind a <summary> (a <details> needs no JavaScript),
-    open when the form comes back with any of them answered or wrong: nothing
-    typed, and no error, is ever folded away."""
-
-    template = "enquiries/layout/details.html"
-
-    def __init__(self, summary: str, *names: str, form: forms.Form) -> None:
-        super().__init__(*names)
-        self.summary = summary
-        self.names = names
-        self.form = form
-
-    @property
-    def open(self) -> bool:
-        form = self.form
-        if not form.is_bound:
-            return False
-        data = form.data
-        return any(
-            name in form.errors
-            or any(data.getlist(name) if hasattr(data, "getlist") else [data.get(name)])
-            for name in self.names
-        )
 
 
 class EnquiryForm(forms.Form):
@@ -238,7 +193,7 @@ class EnquiryForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         error_messages={"max_length": "Enter 60 characters or fewer."},
     )
-    consent = forms.BooleanField(
+    consent = ConsentField(
         error_messages={
             "required": "Tick the box to agree, so that we can arrange your callback."
         },
@@ -247,18 +202,15 @@ class EnquiryForm(forms.Form):
         required=False,
         help_text="It helps the clinician prepare. Leave it unticked if you prefer.",
     )
-    # Not for people: a field hidden from them that only bots fill in.
-    website = forms.CharField(
-        label="Leave this empty",
-        required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
-    # One token per form shown: sending the same form twice finds the first enquiry.
-    submission_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
-    started = forms.CharField(required=False, widget=forms.HiddenInput)
+    website = bot_trap()
+    # The hidden values the page hands back (enquiries/guards.py).
+    submission_token = SubmissionTokenField(required=False, widget=forms.HiddenInput)
+    started = StartedField(required=False, widget=forms.HiddenInput)
     topic = forms.SlugField(required=False, widget=forms.HiddenInput)
-    consent_version = forms.CharField(required=False, widget=forms.HiddenInput)
-    crisis_acknowledged = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    consent_version = ConsentVersionField(required=False, widget=forms.HiddenInput)
+    crisis_acknowledged = forms.BooleanField(
+        required=False, widget=forms.HiddenInput, bound_field_class=_CrisisStep
+    )
 
     def __init__(self, data=None, *, topic: Topic | None = None, **kwargs) -> None:
         """`topic` is the one the person was reading about (the view looks it up from
@@ -270,10 +222,8 @@ class EnquiryForm(forms.Form):
         initial.setdefault("submission_token", uuid.uuid4())
         initial.setdefault("started", sign_started())
         initial.setdefault("consent_version", consent.VERSION)
-        self._problems: list[str] = []
-        if data is not None:
-            data = self._repaired(data)
         super().__init__(data, **kwargs)
+        self.crisis_card_shown = False
         self.fields["consent"].label = consent.consent_label()
         self.fields["call_windows"].help_text = _lazy_str(self._call_windows_hint)
         self.came_from = topic
@@ -287,7 +237,7 @@ class EnquiryForm(forms.Form):
     @cached_property
     def helper(self) -> FormHelper:
         # Built when the form is rendered: a cached page never needs it.
-        return self._layout()
+        return enquiry_helper(self)
 
     @cached_property
     def _opening_hours(self) -> list[str]:
@@ -313,21 +263,17 @@ class EnquiryForm(forms.Form):
 
     def needs_crisis_card(self) -> bool:
         """In danger and not yet shown the emergency card with this form."""
-        return self.in_danger() and self.data.get("crisis_acknowledged") != "True"
+        return self.in_danger() and self["crisis_acknowledged"].data != "True"
 
     def looks_automated(self) -> bool:
         """A bot: it filled the hidden field, or sent the form faster than people do."""
-        if self.cleaned_data.get("website"):
-            return True
-        started = _unsign(self.data.get("started"))
-        return (
-            started is None or time.time() - started < settings.ENQUIRY_MIN_FILL_SECONDS
+        return guards.looks_automated(
+            trap=self.cleaned_data.get("website"), started=self["started"].data
         )
 
     def acknowledge_crisis(self) -> None:
         """The emergency card is being shown: the next send goes through."""
-        self.data = self.data.copy()
-        self.data["crisis_acknowledged"] = "True"
+        self.crisis_card_shown = True
 
     def shared_topic(self) -> str:
         """The topic's name, if the person ticked the box to share it."""
@@ -337,39 +283,12 @@ class EnquiryForm(forms.Form):
 
     # --- validation -----------------------------------------------------------
 
-    def _repaired(self, data):
-        """`data` with missing or tampered hidden values replaced, so the next send
-        can work; each problem is kept for `clean` to report."""
-        replace: dict[str, str] = {}
-        if not _is_uuid(data.get("submission_token")):
-            replace["submission_token"] = str(uuid.uuid4())
-            self._problems.append(_UNREADABLE)
-        if _unsign(data.get("started")) is None:
-            replace["started"] = sign_started()
-            if _UNREADABLE not in self._problems:
-                self._problems.append(_UNREADABLE)
-        stale_consent = data.get("consent_version") != consent.VERSION
-        if stale_consent:
-            replace["consent_version"] = consent.VERSION
-            self._problems.append(
-                "We have changed how we describe the use of your information since"
-                " this form was opened. Please read it and tick the box again."
-            )
-        if not replace:
-            return data
-        data = data.copy()
-        for name, value in replace.items():
-            data[name] = value
-        if stale_consent:
-            data.pop("consent", None)
-        return data
-
     def clean_phone(self) -> str:
         phone = self.cleaned_data["phone"]
-        return clean_phone_number(phone) if phone.strip() else ""
+        return validators.clean_phone_number(phone) if phone.strip() else ""
 
     def clean_area(self) -> str:
-        return clean_area(self.cleaned_data["area"])
+        return validators.clean_area(self.cleaned_data["area"])
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -400,76 +319,10 @@ class EnquiryForm(forms.Form):
                 "call_windows",
                 "We are not open at the times you chose. Choose another time or day.",
             )
-        for problem in self._problems:
+        # A hidden value sent back unreadable was replaced (enquiries/guards.py).
+        for problem in guards.resend_problems(self):
             self.add_error(None, problem)
         return cleaned
-
-    # --- layout ---------------------------------------------------------------
-
-    def _layout(self) -> FormHelper:
-        helper = FormHelper(self)
-        helper.form_id = "enquiry-form"
-        helper.attrs = {"novalidate": ""}  # our messages, not the browser's
-        section = "form-section"
-        helper.layout = Layout(
-            Fieldset("About you", "over_18", "for_whom", css_class=section),
-            Div(
-                Fieldset(
-                    "About the person you are worried about",
-                    HTML('{% include "enquiries/includes/we_call_you.html" %}'),
-                    "relationship",
-                    "they_know",
-                    css_class=section,
-                ),
-                css_id="someone-else",
-            ),
-            Fieldset(
-                "What is happening",
-                "danger",
-                HTML('{% include "enquiries/includes/crisis_card.html" %}'),
-                self._details(
-                    "Tell us what you are worried about (optional)", "substances"
-                ),
-                "message",
-                *(["share_topic"] if self.came_from else []),
-                css_class=section,
-            ),
-            Fieldset(
-                "How to reach you",
-                HTML(
-                    '<p class="form-text">We will only ever contact you. If you are'
-                    " asking about someone else, we will not contact them.</p>"
-                ),
-                "name",
-                "contact_method",
-                "phone",
-                "email",
-                self._details(
-                    "Choose when it is safe for us to call (optional)",
-                    "call_windows",
-                    "call_days",
-                ),
-                "voicemail_ok",
-                "say_who_we_are_ok",
-                "area",
-                css_class=section,
-            ),
-            Fieldset("Your agreement", "consent", css_class=section),
-            # The service's hours, and whether anyone can call today, before the send.
-            HTML('{% include "enquiries/includes/when_we_call.html" %}'),
-            Div(Field("website"), css_class="form-trap", aria_hidden="true"),
-            "submission_token",
-            "started",
-            "consent_version",
-            "crisis_acknowledged",
-            "topic",
-        )
-        label = "Send my request anyway" if self.in_danger() else "Ask for a callback"
-        helper.add_input(Submit("submit", label))
-        return helper
-
-    def _details(self, summary: str, *names: str) -> Details:
-        return Details(summary, *names, form=self)
 
 
 # One lazy type, made once: `lazy()` builds a class each time it is called.
@@ -478,23 +331,3 @@ _lazy_call = lazy(lambda function: function(), str)
 
 def _lazy_str(function) -> str:
     return _lazy_call(function)
-
-
-def sign_started(at: float | None = None) -> str:
-    """The signed time the form was shown: a send much sooner is a bot's."""
-    return signing.dumps(time.time() if at is None else at, salt=_STARTED_SALT)
-
-
-def _unsign(value: object) -> float | None:
-    try:
-        return float(signing.loads(str(value), salt=_STARTED_SALT, max_age=86400))
-    except (signing.BadSignature, TypeError, ValueError):
-        return None
-
-
-def _is_uuid(value: object) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True

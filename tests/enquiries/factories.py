@@ -5,7 +5,7 @@ import factory
 from django.utils import timezone
 
 from enquiries import consent
-from enquiries.forms import sign_started
+from enquiries.guards import sign_started
 from enquiries.models import ContactMethod, Enquiry, ForWhom
 
 # Obviously fictional: Ofcom's drama range and example.org only.
