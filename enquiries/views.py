@@ -16,6 +16,7 @@ from encrypted_model_fields import fields as field_library
 
 from articles.models import Topic
 from articles.page_cache import kept_lookup
+from referral_site.emails import absolute_url
 from referral_site.ratelimits import over_the_limit
 
 from .availability import (
@@ -205,8 +206,7 @@ def _urgent_call(enquiry: Enquiry, *, now: datetime) -> dict:
 
 def _withdrawal_url(token: str) -> str:
     # From SITE_URL, not the request's Host header: this link may be emailed.
-    path = reverse("enquiries:enquiry_withdraw", args=[token])
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(reverse("enquiries:enquiry_withdraw", args=[token]))
 
 
 @never_cache
