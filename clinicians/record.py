@@ -30,6 +30,24 @@ def staff_name(user: AbstractBaseUser | None) -> str:
     return clinician.display_name if clinician else user.get_username()
 
 
+def questions(
+    title: str,
+    answers: list[tuple[str, str]],
+    *,
+    empty: str = Section.empty,
+    erasure: str,
+) -> Section:
+    """A section of questions, each beside its answer in words: the risk panel,
+    the referral and the callback itself read this way."""
+    return Section(
+        title=title,
+        columns=["Question", "Answer"],
+        rows=[{"Question": label, "Answer": value} for label, value in answers],
+        empty=empty,
+        erasure=erasure,
+    )
+
+
 def band_reason(callback: Callback) -> str:
     """Why the callback has its band, for the top of its page: the clinician's
     reason if someone changed it by hand, else what the person told us."""
@@ -122,25 +140,19 @@ def risk_panel(callback: Callback) -> Section:
     rows = []
     if risk is not None:
         rows = [
-            {
-                "Question": str(RiskAssessment._meta.get_field(name).verbose_name),
-                "Answer": str(answers.get(getattr(risk, name), getattr(risk, name))),
-            }
+            (
+                str(RiskAssessment._meta.get_field(name).verbose_name),
+                str(answers.get(getattr(risk, name), getattr(risk, name))),
+            )
             for name in RISK_FIELDS
         ]
         rows.append(
-            {
-                "Question": "Last recorded",
-                "Answer": f"{moment(risk.updated_at)} by {staff_name(risk.updated_by)}",
-            }
+            (
+                "Last recorded",
+                f"{moment(risk.updated_at)} by {staff_name(risk.updated_by)}",
+            )
         )
-    return Section(
-        title="Risk panel",
-        columns=["Question", "Answer"],
-        rows=rows,
-        empty="Not filled in.",
-        erasure="Deleted.",
-    )
+    return questions("Risk panel", rows, empty="Not filled in.", erasure="Deleted.")
 
 
 def referral(callback: Callback) -> Section:
@@ -164,23 +176,19 @@ def referral(callback: Callback) -> Section:
             else "Not yet"
         )
         rows = [
-            {"Question": label, "Answer": value}
-            for label, value in [
-                ("Referred to", f"{provider} ({provider.get_kind_display()})"),
-                ("Registered with", registration),
-                ("Paid for by", found.get_funding_route_display()),
-                ("Referred on", f"{found.referred_on:%a %d %b %Y}"),
-                ("Referred by", staff_name(found.referred_by)),
-                ("Follow up on", f"{found.follow_up_on:%a %d %b %Y}"),
-                ("Followed up", followed_up),
-                ("Follow-up note", found.follow_up_note or "-"),
-                ("Commission", Referral.NO_COMMISSION),
-            ]
+            ("Referred to", f"{provider} ({provider.get_kind_display()})"),
+            ("Registered with", registration),
+            ("Paid for by", found.get_funding_route_display()),
+            ("Referred on", f"{found.referred_on:%a %d %b %Y}"),
+            ("Referred by", staff_name(found.referred_by)),
+            ("Follow up on", f"{found.follow_up_on:%a %d %b %Y}"),
+            ("Followed up", followed_up),
+            ("Follow-up note", found.follow_up_note or "-"),
+            ("Commission", Referral.NO_COMMISSION),
         ]
-    return Section(
-        title="Referral",
-        columns=["Question", "Answer"],
-        rows=rows,
+    return questions(
+        "Referral",
+        rows,
         empty="Not referred.",
         erasure="The follow-up note is deleted; where and when stay, anonymous.",
     )
@@ -199,10 +207,9 @@ def summary(callback: Callback) -> Section:
         ("First spoke to you", moment(callback.first_contact_at)),
         ("Closed", moment(callback.closed_at)),
     ]
-    return Section(
-        title="Your callback",
-        columns=["Question", "Answer"],
-        rows=[{"Question": label, "Answer": value} for label, value in rows],
+    return questions(
+        "Your callback",
+        rows,
         erasure="If it is still open it closes, as erased on request, so nobody is"
         " asked to call a number we no longer hold. The band, the times and the"
         " outcome stay, anonymous.",
