@@ -7,7 +7,8 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self) -> None:
-        from .page_cache import pages_changed
+        # Here, not at the top: Django imports apps.py before any models module.
+        from .page_cache import pages_changed  # noqa: PLC0415 (imports the models)
 
         # Any change to what the reading pages show makes the page cache forget
         # them (the opening hours in every footer: enquiries/signals.py).

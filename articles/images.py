@@ -1,7 +1,9 @@
-"""Article pictures: checked on upload, resized in the background.
+"""Article pictures as files: an upload checked, and a stored one resized.
 
-The upload is checked by its content, not its name. Resized WebP copies are made
-once, by a Celery task, and the page offers them with srcset; the original is kept.
+The upload is checked by its content, not its name (`validate_hero_image`, the
+models' validator). Resized WebP copies are made once, by a Celery task, and the
+page offers them with srcset; the original is kept. This module knows no model, so
+the models import it: recording the copies on their rows is articles/renditions.py.
 """
 
 import hashlib
@@ -14,8 +16,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageOps, UnidentifiedImageError
-
-from .page_cache import pages_changed
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +78,9 @@ def validate_hero_image(upload) -> None:
         )
 
 
-def _renditions_of(name: str, owner: int | str) -> list[dict]:
+def resized_copies(name: str, owner: int | str) -> list[dict]:
+    """Resized WebP copies of the stored picture `name`, each as its width, height
+    and URL, filed under `owner`. Safe to run twice: existing copies are reused."""
     digest = hashlib.sha256(name.encode()).hexdigest()[:12]
     made = []
     with default_storage.open(name) as source, _open(source) as original:
@@ -104,34 +106,5 @@ def _renditions_of(name: str, owner: int | str) -> list[dict]:
     return made
 
 
-def article_make_renditions(*, article_id: int) -> list[dict]:
-    """Make the resized copies of an article's picture. Safe to run twice: existing
-    copies are reused, and the result is stored only if the picture is unchanged."""
-    from .models import Article
-
-    article = Article.objects.filter(pk=article_id).only("hero_image").first()
-    if article is None or not article.hero_image:
-        return []
-    name = article.hero_image.name
-    renditions = _renditions_of(name, article_id)
-    if Article.objects.filter(pk=article_id, hero_image=name).update(
-        hero_renditions=renditions
-    ):
-        pages_changed()  # the page now offers the resized copies
-    return renditions
-
-
-def article_image_make_renditions(*, image_id: int) -> list[dict]:
-    """The same for a picture inside an article's body."""
-    from .models import ArticleImage
-
-    picture = ArticleImage.objects.filter(pk=image_id).only("image").first()
-    if picture is None:
-        return []
-    name = picture.image.name
-    renditions = _renditions_of(name, f"body-{image_id}")
-    if ArticleImage.objects.filter(pk=image_id, image=name).update(
-        renditions=renditions
-    ):
-        pages_changed()
-    return renditions
+# tests/security/test_uploads.py reaches the helper by its old, private name.
+_renditions_of = resized_copies

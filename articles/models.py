@@ -67,9 +67,7 @@ class ReviewerBio(models.Model):
     name = models.CharField(max_length=100, help_text="As it appears on the register.")
     slug = models.SlugField(max_length=100, unique=True)
     role = models.CharField(max_length=150, help_text="Such as 'Addictions nurse'.")
-    registration_body = models.CharField(
-        max_length=10, choices=RegistrationBody.choices
-    )
+    registration_body = models.CharField(max_length=10, choices=RegistrationBody)
     registration_number = models.CharField(max_length=30)
     bio = models.TextField(help_text="A short public biography. Plain text.")
     email = models.EmailField(
@@ -295,11 +293,11 @@ class Article(models.Model):
         if self.status == self.Status.ARCHIVED and self.replaced_by_id == self.pk:
             raise ValidationError({"replaced_by": "An article cannot replace itself."})
 
-    def get_help_url(self) -> str:
-        """The Get help form, told which topic the reader came from."""
-        topic = next(iter(self.topics.all()), None)  # uses a prefetch when there is one
-        url = reverse("enquiries:enquiry_create")
-        return f"{url}?topic={topic.slug}" if topic else url
+    @property
+    def help_topic(self) -> Topic | None:
+        """The topic the Get help form is told the reader came from (the project's
+        `help_url` is the form's address: articles do not name enquiries' URLs)."""
+        return next(iter(self.topics.all()), None)  # uses a prefetch when there is one
 
     @property
     def is_review_overdue(self) -> bool:

@@ -52,6 +52,8 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe
 
+from .models import PageGeneration
+
 logger = logging.getLogger(__name__)
 
 # Django's message cookie (contrib.messages' CookieStorage.cookie_name).
@@ -114,8 +116,6 @@ def pages_changed(**_) -> None:
     generation in the database, in the transaction that made the change. Pages kept
     under the old number are never served again and expire by themselves."""
     global _generation
-    from .models import PageGeneration
-
     if not PageGeneration.objects.filter(pk=1).update(number=F("number") + 1):
         PageGeneration.objects.get_or_create(pk=1, defaults={"number": 1})
     with _lock:
@@ -128,8 +128,6 @@ def _current_generation() -> str | None:
     With the database down, the last one read still holds: nothing can change
     while it is down, so the pages kept under it are still right."""
     global _generation
-    from .models import PageGeneration
-
     value, read_at = _generation
     now = time.monotonic()
     if now - read_at < GENERATION_CHECK_SECONDS:

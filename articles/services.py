@@ -11,6 +11,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from referral_site.queueing import send_after_commit
 from referral_site.roles import EDITOR
 
 from .models import Article
@@ -18,6 +19,11 @@ from .page_cache import pages_changed
 
 logger = logging.getLogger(__name__)
 REVIEW_WARNING = timedelta(days=14)
+
+# The tasks this module queues, by the names articles/tasks.py registers them
+# under: services send by name and never import tasks.py (referral_site/queueing.py).
+ARTICLE_MAKE_RENDITIONS_TASK = "articles.tasks.article_make_renditions"
+ARTICLE_IMAGE_MAKE_RENDITIONS_TASK = "articles.tasks.article_image_make_renditions"
 
 
 def articles_publish_scheduled() -> int:
@@ -93,16 +99,9 @@ def article_renditions_queue(
     *, article_id: int | None = None, image_id: int | None = None
 ) -> None:
     """Ask the worker to resize an article's picture (or a picture in its body) once
-    this save commits. If the broker is down the page shows the original."""
-    from .tasks import article_image_make_renditions, article_make_renditions
-
-    def send() -> None:
-        try:
-            if article_id is not None:
-                article_make_renditions.delay(article_id)
-            if image_id is not None:
-                article_image_make_renditions.delay(image_id)
-        except Exception:  # noqa: BLE001 - the page still works with the original
-            logger.warning("Could not queue resized copies of a picture.")
-
-    transaction.on_commit(send)
+    this save commits. If the broker is down the save still stands, the failure is
+    logged and the page shows the original."""
+    if article_id is not None:
+        send_after_commit(ARTICLE_MAKE_RENDITIONS_TASK, article_id)
+    if image_id is not None:
+        send_after_commit(ARTICLE_IMAGE_MAKE_RENDITIONS_TASK, image_id)

@@ -1,5 +1,7 @@
+"""The articles and topics in /sitemap.xml; the site's fixed pages, from every
+app, are listed by the project's URLconf (referral_site/urls.py)."""
+
 from django.contrib.sitemaps import Sitemap
-from django.urls import reverse
 
 from .models import Article, Topic
 
@@ -19,17 +21,3 @@ class TopicSitemap(Sitemap):
 
     def items(self):
         return Topic.objects.filter(articles__in=Article.objects.published()).distinct()
-
-
-class PageSitemap(Sitemap):
-    changefreq = "monthly"
-
-    def items(self):
-        return ["articles:home", "articles:article_list", "enquiries:enquiry_create",
-                "privacy", "cover_your_tracks"]  # fmt: skip
-
-    def location(self, name: str) -> str:
-        return reverse(name)
-
-
-SITEMAPS = {"pages": PageSitemap, "articles": ArticleSitemap, "topics": TopicSitemap}

@@ -1,9 +1,13 @@
-"""Celery entry points for content: each calls one service and is safe to rerun."""
+"""Celery entry points for content: each calls one service and is safe to rerun.
+
+This module imports the services; they never import it, and queue the renditions
+tasks by the names they keep (referral_site/queueing.py).
+"""
 
 from celery import shared_task
 from django.db import OperationalError
 
-from . import images, services
+from . import renditions, services
 
 _RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5}
 
@@ -18,11 +22,11 @@ def articles_remind_reviews() -> None:
     services.articles_remind_reviews()
 
 
-@shared_task(**_RETRY)
+@shared_task(name=services.ARTICLE_MAKE_RENDITIONS_TASK, **_RETRY)
 def article_make_renditions(article_id: int) -> None:
-    images.article_make_renditions(article_id=article_id)
+    renditions.article_make_renditions(article_id=article_id)
 
 
-@shared_task(**_RETRY)
+@shared_task(name=services.ARTICLE_IMAGE_MAKE_RENDITIONS_TASK, **_RETRY)
 def article_image_make_renditions(image_id: int) -> None:
-    images.article_image_make_renditions(image_id=image_id)
+    renditions.article_image_make_renditions(image_id=image_id)

@@ -20,6 +20,13 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+import django
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django_otp import DEVICE_ID_SESSION_KEY
+
 if __name__ == "__main__":
     # Run as a script, this file's folder heads sys.path: the repository's root
     # takes its place, so that `bench` and the apps import.
@@ -49,12 +56,9 @@ def measure_queue(*, runs: int = 5) -> list[dict]:
     """Request each view in VIEWS once to warm up, then `runs` times timed, then once
     more counting queries and decryptions. Needs Django set up and a database with
     the bench's rows (any database works; an empty one measures little)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    from clinicians.management.commands import build_queue_rows  # noqa: PLC0415 (models: after main's django.setup)
 
-    from clinicians.management.commands.build_queue_rows import bench_staff
-
-    lead, clinicians = bench_staff()
+    lead, clinicians = build_queue_rows.bench_staff()
     clients = {"lead": _client(lead.user), "clinician": _client(clinicians[0].user)}
     results = []
     for who, query in VIEWS:
@@ -91,10 +95,6 @@ def _client(user):
     """A test client logged in as `user`, with the second factor passed when the
     admin asks for one: the session holds a confirmed device's id, as
     django_otp.login leaves it."""
-    from django.conf import settings
-    from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-
     client = Client(
         HTTP_HOST=settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "testserver"
     )
@@ -110,8 +110,6 @@ def _client(user):
 
 
 def _get(client, path: str):
-    from django.conf import settings
-
     response = client.get(path, secure=settings.SECURE_SSL_REDIRECT)
     if response.status_code != 200:
         raise RuntimeError(f"{path} answered {response.status_code}, not 200")
@@ -122,7 +120,7 @@ def _get(client, path: str):
 def _counting():
     """Count every value the encrypted fields decrypt (the library's decrypt_str,
     which each field's from_db_value calls by its module global name)."""
-    from encrypted_model_fields import fields
+    from encrypted_model_fields import fields  # noqa: PLC0415 (reads settings on import)
 
     count = [0]
     decrypt = fields.decrypt_str
@@ -140,8 +138,6 @@ def _counting():
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "referral_site.settings.dev")
-    import django
-
     django.setup()
     columns = ["median_ms", "max_ms", "queries", "decryptions", "rows", "total"]
     print(f"{'view':<42}" + "".join(f"{name:>12}" for name in columns))

@@ -20,7 +20,7 @@ from audit.processes import AuditError, say, wait_until
 from audit.stack import POSTGRES, PYTHON
 
 from . import load
-from .stack import DATABASE, Stack, pause, resume, rss_kib
+from .stack import DATABASE, Stack, children, pause, resume, rss_kib
 
 FLOOR_SECONDS = 2  # each run of the floor beside a figure
 
@@ -177,8 +177,6 @@ def submits(stack: Stack) -> list[Row]:
 
 
 def _worker_rss(stack: Stack) -> int:
-    from .stack import children
-
     pid = stack.worker.popen.pid
     return rss_kib(pid) + sum(rss_kib(child) for child in children(pid))
 

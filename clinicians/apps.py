@@ -7,7 +7,8 @@ class CliniciansConfig(AppConfig):
     verbose_name = "Clinicians and callbacks"
 
     def ready(self) -> None:
-        from . import receivers, staff_groups
+        # Here, not at the top: Django imports apps.py before any models module.
+        from . import receivers, staff_groups  # noqa: PLC0415 (they import models)
 
         receivers.connect()
         post_migrate.connect(staff_groups.ensure_staff_groups, sender=self)

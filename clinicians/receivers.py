@@ -13,13 +13,13 @@ from referral_site.queueing import send_after_commit
 from . import services
 from .models import Callback
 from .record import callback_record, summary
-from .tasks import callback_open as callback_open_task
+from .services.queue import CALLBACK_OPEN_TASK
 
 
 def queue_callback(sender, *, enquiry_id: int, **kwargs) -> None:
     # The enquiry is committed first. If the broker cannot be reached, the person
     # still sees their thank-you page: the sweep opens the callback later.
-    send_after_commit(callback_open_task, enquiry_id)  # the id only: nothing personal
+    send_after_commit(CALLBACK_OPEN_TASK, enquiry_id)  # the id only: nothing personal
 
 
 def close_and_erase(

@@ -7,7 +7,8 @@ class EnquiriesConfig(AppConfig):
     verbose_name = "Enquiries"
 
     def ready(self) -> None:
-        from articles.page_cache import pages_changed
+        # Here, not at the top: Django imports apps.py before any models module.
+        from articles.page_cache import pages_changed  # noqa: PLC0415 (imports models)
 
         # Every kept public page shows the opening hours in its footer.
         for name in ("OpeningHours", "ClosedDay"):

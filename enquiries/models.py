@@ -3,6 +3,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from encrypted_model_fields.fields import EncryptedCharField, EncryptedTextField
 
+from articles.html import sanitise_html
 from referral_site.client_address import current_client_ip
 
 from .references import new_reference
@@ -92,20 +93,20 @@ class Enquiry(models.Model):
         help_text="What the person and the clinicians quote: it identifies no one.",
     )
     # Who it is for
-    for_whom = models.CharField(max_length=20, choices=ForWhom.choices)
+    for_whom = models.CharField(max_length=20, choices=ForWhom)
     relationship = EncryptedCharField(
-        max_length=20, choices=Relationship.choices, blank=True,
+        max_length=20, choices=Relationship, blank=True,
         help_text="When asking for someone else: who they are to the caller.",
     )  # fmt: skip
     they_know = EncryptedCharField(
-        max_length=20, choices=TheyKnow.choices, blank=True,
+        max_length=20, choices=TheyKnow, blank=True,
         help_text="When asking for someone else: whether that person knows.",
     )  # fmt: skip
     # How to reach them
     name = EncryptedCharField(
         max_length=100, help_text="What they would like to be called: any name will do."
     )
-    contact_method = models.CharField(max_length=10, choices=ContactMethod.choices)
+    contact_method = models.CharField(max_length=10, choices=ContactMethod)
     phone = EncryptedCharField(
         max_length=32, blank=True, help_text="For a call or a text."
     )
@@ -126,7 +127,7 @@ class Enquiry(models.Model):
     )
     # What they are worried about
     danger = EncryptedCharField(
-        max_length=20, choices=Danger.choices, default=Danger.NONE,
+        max_length=20, choices=Danger, default=Danger.NONE,
         help_text="Whether someone was in immediate danger when they wrote.",
     )  # fmt: skip
     substances = EncryptedCharField(
@@ -209,7 +210,7 @@ class Enquiry(models.Model):
 class OpeningHours(models.Model):
     """When clinicians make calls, one row a weekday; a missing weekday is closed."""
 
-    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, unique=True)
+    weekday = models.PositiveSmallIntegerField(choices=Weekday, unique=True)
     opens = models.TimeField()
     closes = models.TimeField()
 
@@ -261,8 +262,6 @@ class PrivacyNotice(models.Model):
         return f"Privacy notice {self.version}"
 
     def save(self, *args, **kwargs) -> None:
-        from articles.html import sanitise_html
-
         self.body = sanitise_html(self.body)
         super().save(*args, **kwargs)
 

@@ -1,10 +1,13 @@
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError
+from django.urls import reverse_lazy
 
 from articles.page_cache import kept_version
 from enquiries.availability import opening_hours_in_words
 
 from .middleware import referrer_policy_for
+
+HELP_URL = reverse_lazy("enquiries:enquiry_create")
 
 
 def site(request) -> dict:
@@ -23,6 +26,8 @@ def site(request) -> dict:
         "service_hours": _hours_or_nothing,
         "ico_registration": settings.ICO_REGISTRATION,
         "site_url": settings.SITE_URL.rstrip("/"),
+        # The Get help form, for the pages of apps below enquiries (articles').
+        "help_url": HELP_URL,
         # For {% cache fragment_seconds "name" ... kept_version using="fragments" %}:
         # a callable, read only by the pages that keep a part.
         "kept_version": kept_version,

@@ -49,8 +49,11 @@ def compile_templates() -> int:
 
 
 def load_celery(app: Celery) -> None:
-    """Celery's task registry, result backend (none: loading finds that out) and
-    the broker transport's modules, without connecting."""
+    """Celery's task registry (every app's tasks.py imported, as a worker does, so
+    that `send_after_commit` finds each task by its name at once), result backend
+    (none: loading finds that out) and the broker transport's modules, without
+    connecting."""
+    app.autodiscover_tasks(force=True)
     app.finalize(auto=True)
     app.backend  # noqa: B018
     app.connection_for_write().transport  # noqa: B018

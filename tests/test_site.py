@@ -2,6 +2,7 @@
 
 import ast
 import pathlib
+import re
 
 import pytest
 from django.test import override_settings
@@ -146,9 +147,121 @@ def _imports(app: str) -> set[str]:
     return names
 
 
+# The apps from the bottom layer up: each may depend on those before it only.
+LAYERS = ("articles", "enquiries", "clinicians")
+URL_NAME = re.compile(r"^([a-z_]+):([a-z0-9_]+)$")  # "enquiries:enquiry_create"
+TEMPLATE_URL = re.compile(r"""{%\s*url\s+["']([^"']+)["']""")
+
+
+def _module_name(path: pathlib.Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _module_path(name: str) -> pathlib.Path | None:
+    path = ROOT.joinpath(*name.split("."))
+    for candidate in (path.with_suffix(".py"), path / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _modules_imported(path: pathlib.Path) -> set[str]:
+    """Every dotted name a file imports, anywhere in it, relative ones resolved
+    (`from x import y` names both x and x.y, in case y is a module)."""
+    package = _module_name(path).split(".")
+    if path.name != "__init__.py":
+        package.pop()
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            parts = package[: len(package) - node.level + 1] if node.level else []
+            base = ".".join([*parts, *([node.module] if node.module else [])])
+            names.add(base)
+            names.update(f"{base}.{alias.name}" for alias in node.names)
+    return names
+
+
+def _project_modules(paths) -> set[str]:
+    """The project package's modules these files import (the packages above a
+    module run as it is imported: they count too)."""
+    found: set[str] = set()
+    for path in paths:
+        for name in _modules_imported(path):
+            parts = name.split(".")
+            if parts[0] == "referral_site":
+                modules = {".".join(parts[:n]) for n in range(1, len(parts) + 1)}
+                found.update(module for module in modules if _module_path(module))
+    return found
+
+
+def _imports_an_app(module: str, seen: set[str]) -> bool:
+    """Whether importing this project module imports an app, directly or through
+    other modules of the project package."""
+    seen.add(module)
+    imported = _modules_imported(_module_path(module))
+    if {name.split(".")[0] for name in imported} & set(LAYERS):
+        return True
+    return any(
+        _imports_an_app(name, seen)
+        for name in _project_modules([_module_path(module)]) - seen
+    )
+
+
+def _url_names(app: str) -> set[str]:
+    """The URL names an app reverses: "ns:name" strings in its Python, and
+    {% url %} tags in its templates (templates/<app>/, templates/admin/<app>/)."""
+    names = {
+        node.value
+        for path in (ROOT / app).rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and URL_NAME.match(node.value)
+    }
+    for folder in (ROOT / "templates" / app, ROOT / "templates" / "admin" / app):
+        for path in folder.rglob("*.*"):
+            names.update(TEMPLATE_URL.findall(path.read_text()))
+    return names
+
+
+def _url_owner(name: str) -> str | None:
+    """The app a URL name belongs to: its namespace, or for the admin's pages the
+    app label they start with ("admin:clinicians_callback_change")."""
+    namespace, _, rest = name.partition(":")
+    if namespace == "admin":
+        return next((app for app in LAYERS if rest.startswith(f"{app}_")), None)
+    return namespace if namespace in LAYERS else None
+
+
 def test_app_dependencies_point_one_way_articles_enquiries_clinicians():
-    assert not {"enquiries", "clinicians"} & _imports("articles")
-    assert "clinicians" not in _imports("enquiries")
+    """articles ← enquiries ← clinicians: an app imports, and reverses the URL names
+    (in Python and in its templates) of, only itself and the apps below it.
+
+    The project package (referral_site) has two layers. Its base, the modules that
+    import no app (directly or through each other: queueing, roles, emails...), is
+    below every app, and any app may import it: the staff groups' names in
+    referral_site.roles are one list that every app shares. The rest imports the
+    apps (urls, context_processors) and sits above them all, so no app imports it.
+    What a lower app's page needs from a higher one reaches it from there: the Get
+    help form's address on an article is context_processors' `help_url`, and the
+    site's fixed pages from every app are listed by urls' PageSitemap. The names
+    the project's URLconf gives without a namespace (privacy, feed, sitemap) are
+    the site's own, as its base template's links are."""
+    project = {_module_name(path) for path in (ROOT / "referral_site").rglob("*.py")}
+    base = {module for module in project if not _imports_an_app(module, set())}
+    assert {"referral_site.queueing", "referral_site.roles"} <= base
+    assert "referral_site.context_processors" not in base
+
+    for level, app in enumerate(LAYERS):
+        higher = set(LAYERS[level + 1 :])
+        assert higher & _imports(app) == set(), app
+        reversed_upwards = {n for n in _url_names(app) if _url_owner(n) in higher}
+        assert reversed_upwards == set(), app
+        files = (ROOT / app).rglob("*.py")
+        assert _project_modules(files) - base == set(), app
 
 
 @pytest.mark.django_db

@@ -16,11 +16,16 @@ from referral_site.queueing import send_after_commit
 from ..lifecycle import check_transition
 from ..models import Callback, CallbackEvent, Clinician, LeadNotice, Status, Urgency
 from ..selectors import SUBSTANCE_TOPICS, clinician_next_available
-from ..tasks import callback_notify_assignee as callback_notify_assignee_task
 from ..urgency import urgency_for
 from .notify import lead_notice_raise
 
 logger = logging.getLogger(__name__)
+
+# The tasks queued from here and from clinicians/receivers.py, by the names
+# clinicians/tasks.py registers them under: the services and receivers send by
+# name and never import tasks.py (referral_site/queueing.py).
+CALLBACK_OPEN_TASK = "clinicians.tasks.callback_open"
+CALLBACK_NOTIFY_ASSIGNEE_TASK = "clinicians.tasks.callback_notify_assignee"
 
 
 def callback_plan(*, enquiry: Enquiry, urgency: str) -> CallPlan:
@@ -130,7 +135,7 @@ def hand_to(callback: Callback, clinician: Clinician, *, by, detail: str) -> Non
         assigned_to=clinician,
         detail=detail,
     )
-    send_after_commit(callback_notify_assignee_task, callback.pk)
+    send_after_commit(CALLBACK_NOTIFY_ASSIGNEE_TASK, callback.pk)
 
 
 def locked(callback: Callback) -> Callback:

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from articles.images import article_make_renditions
 from articles.models import Article, ArticleImage
+from articles.renditions import article_make_renditions
 from referral_site.roles import CLINICIAN
 from tests.articles.factories import (
     ARTICLE_ADD as ADD,

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image
 
-from articles.images import article_image_make_renditions
 from articles.models import Article, ArticleImage
+from articles.renditions import article_image_make_renditions
 from tests.articles.factories import ArticleFactory
 from tests.clinicians.factories import UserFactory
 
