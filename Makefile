@@ -52,14 +52,24 @@ run: venv ## Start the whole system on SQLite with an embedded broker: web, work
 	PATH="$(CURDIR)/$(BIN):$$PATH" RUN_PORT=$(PORT) SITE_URL=http://127.0.0.1:$(PORT) \
 		$(BIN)/honcho --procfile Procfile.dev start
 
-lint: venv ## ruff check, ruff format --check, and bandit over the app packages
+# The project's Python files, for django-upgrade (which takes no folders).
+PY_FILES = find . \( -name .git -o -name .venv -o -name node_modules -o -name var \
+	-o -name build \) -prune -o -name '*.py' -print0
+
+lint: venv ## ruff, bandit, django-upgrade and djhtml checks, and no model change without its migration
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit -c pyproject.toml -q -r referral_site articles enquiries clinicians
+	$(PY_FILES) | xargs -0 $(BIN)/django-upgrade --target-version 6.1 --check
+	$(BIN)/djhtml --check templates
+	DJANGO_SETTINGS_MODULE=referral_site.settings.test \
+		$(BIN)/python manage.py makemigrations --check --dry-run
 
-format: venv ## Format and fix what ruff can
+format: venv ## Format and fix what ruff, django-upgrade and djhtml can
+	$(PY_FILES) | xargs -0 $(BIN)/django-upgrade --target-version 6.1
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+	$(BIN)/djhtml templates
 
 test: lint test-fast test-integration ## Lint, the fast suite, then the integration suite
 

@@ -51,7 +51,7 @@ def client_ip(request: HttpRequest) -> str:
     remote = _address(request.META.get("REMOTE_ADDR") or "")
     count = settings.TRUSTED_PROXY_COUNT
     if count > 0:
-        hops = (request.META.get("HTTP_X_FORWARDED_FOR") or "").split(",")
+        hops = (request.headers.get("x-forwarded-for") or "").split(",")
         forwarded = _address(hops[-count]) if len(hops) >= count else None
         if forwarded:
             return forwarded

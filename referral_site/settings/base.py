@@ -85,7 +85,6 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default="sqlite:///db.sqlite3")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -263,6 +262,16 @@ CELERY_TASK_ACKS_LATE = True  # so every task must be safe to run twice
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True  # tasks return nothing worth keeping
+# No task runs for ever. At the soft limit Celery raises SoftTimeLimitExceeded in
+# the task (its transaction rolls back; the retry or the next beat round does the
+# work); at the hard one it kills the process. The slowest task is an e-mail: the
+# SMTP timeout (10 s, MAILERS) a try, then up to 60 s recording the send through a
+# database restart (clinicians/services/notify.py). Both stay under the e-mail
+# claim's lease (CALLBACK_NOTIFY_LEASE_SECONDS) and the broker's visibility timeout.
+# Picture renditions take seconds even at the pixel limit: no limit of their own.
+# The prefork pool (production) enforces these; `make run`'s solo pool cannot.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=150)
 # Without it Celery opens a new database connection for every task; with it each
 # task treats the connection as a request does (referral_site/celery.py). Celery
 # still starts afresh every this many tasks.
@@ -312,6 +321,10 @@ CALLBACK_NOTIFY_ALERT_AFTER = env.int("CALLBACK_NOTIFY_ALERT_AFTER", default=3)
 # Beat: remind the assignee this long before a callback falls due.
 CALLBACK_REMINDER_MINUTES = env.int("CALLBACK_REMINDER_MINUTES", default=15)
 CALLBACK_BEAT_INTERVAL_SECONDS = env.int("CALLBACK_BEAT_INTERVAL_SECONDS", default=60)
+# Beat: how often scheduled articles are looked for and published.
+ARTICLE_PUBLISH_INTERVAL_SECONDS = env.int(
+    "ARTICLE_PUBLISH_INTERVAL_SECONDS", default=60
+)
 CELERY_BEAT_SCHEDULE = {
     "callbacks-sweep": {
         "task": "clinicians.tasks.callbacks_sweep",
@@ -345,7 +358,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "articles-publish-scheduled": {
         "task": "articles.tasks.articles_publish_scheduled",
-        "schedule": CALLBACK_BEAT_INTERVAL_SECONDS,
+        "schedule": ARTICLE_PUBLISH_INTERVAL_SECONDS,
     },
     "articles-remind-reviews": {
         "task": "articles.tasks.articles_remind_reviews",
