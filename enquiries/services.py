@@ -294,10 +294,13 @@ def enquiries_purge_expired(*, dry_run: bool = False) -> PurgeReport:
         return PurgeReport(
             anonymised=expired.count(), unclosed_flagged=len(unclosed_ids)
         )
+    # The leads hear first: a long backlog cut short by the task's time limit
+    # (each anonymisation commits on its own; the next run goes on) must not
+    # silence the enquiries nobody closed.
+    if unclosed_ids:
+        enquiries_unclosed.send(sender=Enquiry, enquiry_ids=unclosed_ids)
     anonymised = sum(
         enquiry_anonymise(enquiry=enquiry, action=AuditEvent.Action.ANONYMISED)
         for enquiry in expired.only("pk")
     )
-    if unclosed_ids:
-        enquiries_unclosed.send(sender=Enquiry, enquiry_ids=unclosed_ids)
     return PurgeReport(anonymised=anonymised, unclosed_flagged=len(unclosed_ids))

@@ -6,8 +6,18 @@ from django.db import OperationalError
 
 from . import services
 
+# A backlog (after an outage, or the first run) can take longer than the default
+# limits allow every task: an hour, once a day.
+PURGE_SOFT_TIME_LIMIT, PURGE_TIME_LIMIT = 3300, 3600
 
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+
+@shared_task(
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+    soft_time_limit=PURGE_SOFT_TIME_LIMIT,
+    time_limit=PURGE_TIME_LIMIT,
+)
 def enquiries_purge_expired() -> None:
     """Daily: the retention policy (see services.enquiries_purge_expired)."""
     services.enquiries_purge_expired()

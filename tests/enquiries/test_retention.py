@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
@@ -61,6 +62,34 @@ def test_enquiries_never_closed_are_flagged_to_the_leads_by_reference_only(trail
     assert trail["forgotten"].reference in email.body
     assert "Alex Example" not in email.body and "07700" not in email.body
     assert Enquiry.objects.get(pk=trail["forgotten"].pk).anonymised_at is None
+
+
+def test_the_leads_hear_of_unclosed_enquiries_even_if_the_purge_is_cut_short(
+    trail, monkeypatch
+):
+    from django.contrib.auth.models import Group
+
+    from enquiries import services
+
+    lead = UserFactory(username="lead-on-call", email="lead@example.org")
+    lead.groups.add(Group.objects.get(name="Lead clinician"))
+
+    def cut_short(**kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(services, "enquiry_anonymise", cut_short)
+    with pytest.raises(SoftTimeLimitExceeded):
+        enquiries_purge_expired()
+
+    [email] = mail.outbox
+    assert trail["forgotten"].reference in email.body
+
+
+def test_the_daily_purge_may_run_longer_than_other_tasks(settings):
+    from enquiries.tasks import enquiries_purge_expired as task
+
+    assert task.soft_time_limit > settings.CELERY_TASK_SOFT_TIME_LIMIT
+    assert task.soft_time_limit < task.time_limit
 
 
 def test_a_dry_run_counts_and_changes_nothing(trail, capsys):
