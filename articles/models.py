@@ -20,6 +20,13 @@ REVIEW_INTERVAL = timedelta(days=365)
 ARTICLE_ROUTE = "articles:article_detail"
 
 
+class TopicQuerySet(models.QuerySet):
+    def with_published_articles(self) -> "TopicQuerySet":
+        """Topics the public can reach an article from: one published, and its
+        date has come (`Article.objects.published()`, the one rule)."""
+        return self.filter(articles__in=Article.objects.published()).distinct()
+
+
 class Topic(models.Model):
     """What an article is about (heroin, alcohol, ...). Edited by staff."""
 
@@ -34,6 +41,8 @@ class Topic(models.Model):
         " article on this topic: the danger signs and what to do (for heroin:"
         " overdose signs and naloxone). Sanitised when saved.",
     )
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

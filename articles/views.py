@@ -64,11 +64,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "latest": SimpleLazyObject(
             lambda: _cards(Article.objects.published())[:HOME_LATEST]
         ),
-        "topics": SimpleLazyObject(
-            lambda: Topic.objects.filter(
-                articles__in=Article.objects.published()
-            ).distinct()
-        ),
+        "topics": SimpleLazyObject(lambda: Topic.objects.with_published_articles()),
     }
     return _cacheable(render(request, "home.html", context))
 
@@ -289,11 +285,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "page": page,
         "results": results_html(page.object_list),
         # Shown only when nothing was found: read only then.
-        "topics": SimpleLazyObject(
-            lambda: Topic.objects.filter(
-                articles__status=Article.Status.PUBLISHED
-            ).distinct()
-        ),
+        "topics": SimpleLazyObject(lambda: Topic.objects.with_published_articles()),
     }
     return render(request, "articles/search.html", context)
 

@@ -71,3 +71,24 @@ def test_every_save_keeps_a_revision():
 
     titles = [revision.title for revision in article.history.order_by("history_id")]
     assert titles == ["First title", "Second title"]
+
+
+def test_a_topic_is_listed_only_once_one_of_its_articles_is_public(client):
+    from articles.models import Topic
+    from tests.articles.factories import TopicFactory
+
+    ready = TopicFactory(name="Alcohol", slug="alcohol")
+    waiting = TopicFactory(name="Cannabis", slug="cannabis")
+    ArticleFactory(slug="alcohol-one").topics.add(ready)
+    ArticleFactory(slug="alcohol-two").topics.add(ready)
+    # Published, but its date has not come: not public yet.
+    tomorrow = ArticleFactory(
+        slug="cannabis-soon", pub_date=timezone.now() + timedelta(days=1)
+    )
+    tomorrow.topics.add(waiting)
+
+    assert list(Topic.objects.with_published_articles()) == [ready]
+    # The search page's "try a topic" list, when nothing is found, follows the rule.
+    page = client.get("/search/", {"q": "zzzznothing"}).text
+    assert 'href="/topics/alcohol/"' in page
+    assert "/topics/cannabis/" not in page
