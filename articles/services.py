@@ -3,14 +3,13 @@
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from referral_site.emails import absolute_url, send_templated_mail
 from referral_site.queueing import send_after_commit
 from referral_site.roles import EDITOR
 
@@ -80,17 +79,15 @@ def _send_reminder(article: Article, editors: list[str]) -> int:
         recipients.append(article.reviewer.email)
     if not recipients:
         return 0
-    link = settings.SITE_URL.rstrip("/") + reverse(
-        "admin:articles_article_change", args=[article.pk]
-    )
-    send_mail(
-        subject=f"Clinical review due: {article.title}",
-        message=(
-            f"“{article.title}” is due for clinical review on"
-            f" {article.next_review_due:%d %B %Y}.\n\n{link}\n"
-        ),
-        from_email=None,
-        recipient_list=recipients,
+    send_templated_mail(
+        "article_review_due",
+        to=recipients,
+        context={
+            "article": article,
+            "link": absolute_url(
+                reverse("admin:articles_article_change", args=[article.pk])
+            ),
+        },
     )
     return 1
 

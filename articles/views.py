@@ -1,7 +1,6 @@
 import uuid
 from collections.abc import Callable
 
-from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
@@ -10,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.views.decorators.http import condition, require_GET
+
+from referral_site.emails import absolute_url
 
 from .content import TOC_MIN_HEADINGS, json_ld, with_heading_ids, with_pictures
 from .models import Article, ReviewerBio, Topic
@@ -232,7 +233,7 @@ class _ArticleMain:
 
     @cached_property
     def canonical_url(self) -> str:
-        return settings.SITE_URL.rstrip("/") + self.article.get_absolute_url()
+        return absolute_url(self.article.get_absolute_url())
 
     def structured_data(self) -> str:
         article = self.article
@@ -253,7 +254,7 @@ class _ArticleMain:
                 "@type": "Person",
                 "name": reviewer.name,
                 "jobTitle": reviewer.role,
-                "url": settings.SITE_URL.rstrip("/") + reviewer.get_absolute_url(),
+                "url": absolute_url(reviewer.get_absolute_url()),
             }
         return json_ld(structured)
 
@@ -291,13 +292,12 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    site = settings.SITE_URL.rstrip("/")
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /get-help/thank-you/",
         "Disallow: /get-help/withdraw/",
         "Disallow: /search/",
-        f"Sitemap: {site}/sitemap.xml",
+        f"Sitemap: {absolute_url('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

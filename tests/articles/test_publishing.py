@@ -87,6 +87,7 @@ def test_editors_and_the_reviewer_are_reminded_once_when_a_review_falls_due():
     [email] = mail.outbox
     assert sorted(email.to) == ["editor@example.org", "reviewer@example.org"]
     assert email.subject == "Clinical review due: Due soon"
+    assert f"due for clinical review on {due.next_review_due:%d %B %Y}." in email.body
     assert f"/admin/articles/article/{due.pk}/change/" in email.body
 
 
