@@ -233,8 +233,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where staff notifications link to: the site's own public address.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
-# --- Celery: settings/tasks.py ---------------------------------------------------
-from .tasks import *  # noqa: E402, F403
+# --- Celery: settings/queues.py --------------------------------------------------
+from .queues import *  # noqa: E402, F403
 
 CELERY_TIMEZONE = TIME_ZONE
 

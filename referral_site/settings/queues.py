@@ -1,5 +1,5 @@
 """Celery: the broker, the queues, each task's limits, and beat's rounds with their
-intervals. Imported by base.py (`from .tasks import *`), which also sets
+intervals. Imported by base.py (`from .queues import *`), which also sets
 CELERY_TIMEZONE to TIME_ZONE.
 """
 
