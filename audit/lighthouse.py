@@ -8,13 +8,14 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness.processes import free_port
+
 from .pages import Target, slug
 from .processes import (
     NODE_MODULES,
     REPORTS,
     AuditError,
     Process,
-    free_port,
     remaining,
     say,
     tail,

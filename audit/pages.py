@@ -3,11 +3,11 @@ fetches them, and saved to build/audit/html/ for the HTML checker."""
 
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
-from http.client import HTTPConnection, HTTPException
-from http.cookies import SimpleCookie
 from typing import TYPE_CHECKING
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
+
+from harness import visitor
+from harness.forms import hidden_fields, valid_answers
 
 from .processes import REPORTS, AuditError
 
@@ -24,29 +24,6 @@ class Page:
     body: str
 
 
-class _HiddenFields(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.fields: dict[str, str] = {}
-
-    def handle_starttag(self, tag, attrs):
-        values = dict(attrs)
-        if tag == "input" and values.get("type") == "hidden" and values.get("name"):
-            self.fields[values["name"]] = values.get("value") or ""
-
-
-_INPUT_TAG = re.compile(r"<input\b[^>]*>", re.IGNORECASE)
-
-
-def hidden_fields(html: str) -> dict[str, str]:
-    """The form's hidden inputs. Only the input tags are parsed, not the whole
-    page: the benchmark's load shares the cores with what it measures."""
-    parser = _HiddenFields()
-    for tag in _INPUT_TAG.findall(html):
-        parser.feed(tag)
-    return parser.fields
-
-
 @dataclass
 class Client:
     """One visitor, with a cookie jar. Says `X-Forwarded-Proto: https` as the
@@ -58,32 +35,18 @@ class Client:
     headers: dict[str, str] = field(default_factory=dict)
 
     def request(self, method: str, path: str, form: dict | None = None) -> Page:
-        host = f"127.0.0.1:{self.site.port}"
-        headers = {"Host": host, "X-Forwarded-Proto": "https", "User-Agent": "audit"}
-        headers |= self.headers
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if form is not None:
-            body = urlencode(form, doseq=True).encode()
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Origin"] = f"https://{host}"
-            headers["Referer"] = f"https://{host}{path}"
-        connection = HTTPConnection("127.0.0.1", self.site.port, timeout=FETCH_SECONDS)
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            answer = connection.getresponse()
-            text = answer.read().decode(errors="replace")
-        except (OSError, HTTPException) as error:
-            return Page(0, {}, f"{type(error).__name__}: {error}")
-        finally:
-            connection.close()
-        for value in answer.headers.get_all("Set-Cookie") or []:
-            jar = SimpleCookie()
-            jar.load(value)
-            for name, morsel in jar.items():
-                self.cookies[name] = morsel.value
-        return Page(answer.status, dict(answer.headers.items()), text)
+        answer = visitor.send(
+            self.site.port,
+            method,
+            path,
+            cookies=self.cookies,
+            headers={"User-Agent": "audit"} | self.headers,
+            timeout=FETCH_SECONDS,
+            form=form,
+        )
+        if answer.error:
+            return Page(0, {}, f"{type(answer.error).__name__}: {answer.error}")
+        return Page(answer.status, answer.headers, answer.body)
 
     def get(self, path: str) -> Page:
         return self.request("GET", path)
@@ -96,24 +59,6 @@ class Client:
             path += "?" + q if (q := urlsplit(page.headers["Location"]).query) else ""
             page, hops = self.get(path), hops - 1
         return path, page
-
-
-# A valid enquiry, as tests/enquiries/factories.py's form_data sends it; the hidden
-# fields (CSRF, submission token, signed start, consent version) come from the page.
-ENQUIRY = {
-    "over_18": "yes",
-    "for_whom": "self",
-    "danger": "none",
-    "substances": ["alcohol"],
-    "message": "Worried about my drinking.",
-    "name": "Sam",
-    "contact_method": "phone",
-    "phone": "07700 900123",  # Ofcom's drama range
-    "voicemail_ok": "yes",
-    "say_who_we_are_ok": "no",
-    "consent": "on",
-    "website": "",
-}
 
 
 @dataclass
@@ -176,7 +121,7 @@ def fetch_pages(site: "Site") -> list[Target]:
     thanks = Target("thank you", "/get-help/thank-you/", lighthouse=False)
     visitor = Client(site)
     form = hidden_fields(visitor.get("/get-help/").body)
-    sent = visitor.request("POST", "/get-help/", ENQUIRY | form)
+    sent = visitor.request("POST", "/get-help/", valid_answers() | form)
     if sent.status == 302 and sent.headers.get("Location") == thanks.path:
         page = visitor.get(thanks.path)
         thanks.html = page.body

@@ -1,22 +1,22 @@
 """What every part of the audit shares: its folders, its output, its deadline, and
-the processes it starts, each in a session of its own and ended by its id."""
+the processes it starts (harness/processes.py's, each in a session of its own and
+ended by its id), bounded by that deadline."""
 
-import contextlib
-import os
-import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness import polling, processes
+from harness.processes import ROOT
+
 AUDIT = ROOT / "audit"
 REPORTS = ROOT / "build" / "audit"
 NODE_MODULES = AUDIT / "node_modules"
 
 # The whole run, and each step (see each module's *_SECONDS), are bounded.
 DEADLINE_SECONDS = 10 * 60
+STOP_SECONDS = 10  # from SIGTERM to SIGKILL
 
 
 def say(text: str = "") -> None:
@@ -39,74 +39,40 @@ def remaining(step_seconds: float) -> float:
     return min(step_seconds, left)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def tail(path: Path, lines: int = 30) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except FileNotFoundError:
-        return f"({path.name}: no log)"
+    return processes.tail(path, lines)
 
 
-class Process:
-    """One command in a session of its own, logging to a file; stop() ends the
-    whole group (gunicorn's workers, Chromium's renderers) by its id."""
-
-    running: list["Process"] = []
+class Process(processes.Process):
+    """One command, started at once, in a session of its own, logging to a file;
+    stop() ends the whole group (gunicorn's workers, Chromium's renderers) by its
+    id, and a wait() that runs out says so as an AuditError."""
 
     def __init__(self, name: str, args: list[str], *, env: dict, log: Path):
-        self.name, self.log = name, log
-        with log.open("a") as out:
-            self.popen = subprocess.Popen(
-                args,
-                cwd=ROOT,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        Process.running.append(self)
+        super().__init__(name, args, env=env, log=log, terminate_group=True)
+        self.start()
 
-    def alive(self) -> bool:
-        return self.popen.poll() is None
+    def stop(self, timeout: float = STOP_SECONDS) -> None:
+        super().stop(timeout)
 
     def wait(self, timeout: float) -> int:
         try:
-            return self.popen.wait(timeout=timeout)
+            return super().wait(timeout)
         except subprocess.TimeoutExpired:
-            self.stop()
             raise AuditError(
                 f"{self.name} took longer than {timeout:.0f}s\n{tail(self.log)}"
             ) from None
 
-    def stop(self) -> None:
-        if self.popen.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.popen.pid, signal.SIGTERM)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.popen.wait(timeout=10)
-        # Whatever is left of the group (an orphaned worker or renderer).
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.popen.pid, signal.SIGKILL)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.popen.wait(timeout=10)
-        with contextlib.suppress(ValueError):
-            Process.running.remove(self)
-
-    @classmethod
-    def stop_all(cls) -> None:
-        for process in reversed(list(cls.running)):
-            process.stop()
+    @staticmethod
+    def stop_all() -> None:
+        processes.stop_all(timeout=STOP_SECONDS)
 
 
 def wait_until(predicate, *, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + remaining(timeout)
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AuditError(f"timed out after {timeout:.0f}s waiting for {what}")
-        time.sleep(0.2)
+    """harness.polling's wait_until, within the run's deadline, every 0.2 s."""
+    try:
+        polling.wait_until(
+            predicate, timeout=remaining(timeout), what=what, interval=0.2
+        )
+    except polling.Timeout:
+        raise AuditError(f"timed out after {timeout:.0f}s waiting for {what}") from None

@@ -15,17 +15,10 @@ import psycopg2
 import redis
 from cryptography.fernet import Fernet
 
+from harness.processes import free_port
+
 from .pages import Client
-from .processes import (
-    REPORTS,
-    AuditError,
-    Process,
-    free_port,
-    remaining,
-    say,
-    tail,
-    wait_until,
-)
+from .processes import REPORTS, AuditError, Process, remaining, say, tail, wait_until
 
 PYTHON = sys.executable
 
@@ -174,6 +167,18 @@ def prepare(
         raise AuditError(f"collectstatic failed:\n{tail(collect.log)}")
 
 
+def wait_for_healthz(web: Process, site, *, timeout: float) -> None:
+    """Until gunicorn (`web`) answers `site`'s /healthz with 200; an AuditError
+    with the end of its log as soon as it exits."""
+
+    def answers() -> bool:
+        if not web.alive():
+            raise AuditError(f"{web.name} exited:\n{tail(web.log)}")
+        return Client(site).get("/healthz").status == 200
+
+    wait_until(answers, timeout=timeout, what=f"{web.name}'s /healthz")
+
+
 def start_site(folder: Path) -> Site:
     port = free_port()
     env = production_env(port=port, folder=folder)
@@ -188,12 +193,6 @@ def start_site(folder: Path) -> Site:
         log=logs / "gunicorn.log",
     )  # fmt: skip
     site = Site(port=port, env=env, folder=folder)
-
-    def answers() -> bool:
-        if not web.alive():
-            raise AuditError(f"gunicorn exited:\n{tail(web.log)}")
-        return Client(site).get("/healthz").status == 200
-
-    wait_until(answers, timeout=WEB_READY_SECONDS, what="gunicorn's /healthz")
+    wait_for_healthz(web, site, timeout=WEB_READY_SECONDS)
     say(f"The site answers at {site.origin} (production settings).")
     return site

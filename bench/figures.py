@@ -18,9 +18,10 @@ import psycopg2
 from audit.pages import Client, find_paths
 from audit.processes import AuditError, say, wait_until
 from audit.stack import POSTGRES, PYTHON
+from harness.processes import children
 
 from . import load
-from .stack import DATABASE, Stack, children, pause, resume, rss_kib
+from .stack import DATABASE, Stack, rss_kib
 
 FLOOR_SECONDS = 2  # each run of the floor beside a figure
 
@@ -177,7 +178,7 @@ def submits(stack: Stack) -> list[Row]:
 
 
 def _worker_rss(stack: Stack) -> int:
-    pid = stack.worker.popen.pid
+    pid = stack.worker.pid
     return rss_kib(pid) + sum(rss_kib(child) for child in children(pid))
 
 
@@ -188,7 +189,7 @@ def triage(stack: Stack, *, batches: int = 3, each: int = 1000) -> list[Row]:
     timings, rss = [], []
     with _db() as connection, connection.cursor() as cursor:
         for batch in range(batches):
-            pause(stack.worker)
+            stack.worker.freeze(group=True)  # the worker and its pool
             try:
                 sent = load.submit_enquiries(
                     stack.uncached,
@@ -197,7 +198,7 @@ def triage(stack: Stack, *, batches: int = 3, each: int = 1000) -> list[Row]:
                     first_address=10_000 + batch * each,
                 )
             finally:
-                resume(stack.worker)
+                stack.worker.thaw(group=True)
             started = time.monotonic()
 
             def done(since=sent.started_at) -> bool:

@@ -11,8 +11,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from audit.pages import ENQUIRY, Client, hidden_fields
+from audit.pages import Client
 from audit.processes import AuditError
+from harness.forms import hidden_fields, valid_answers
 
 CONNECTIONS, THREADS = 16, 2  # the figures: wrk on loopback, 16 connections
 SECONDS = 5
@@ -132,7 +133,7 @@ def submit_enquiries(site, *, clients: int, each: int, first_address: int) -> Su
             }
             start = time.perf_counter()
             form = hidden_fields(visitor.get("/get-help/").body)
-            sent = visitor.request("POST", "/get-help/", ENQUIRY | form)
+            sent = visitor.request("POST", "/get-help/", valid_answers() | form)
             took = (time.perf_counter() - start) * 1000
             with lock:
                 if sent.status == 302:

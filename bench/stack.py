@@ -2,26 +2,26 @@
 its own), Redis (two databases of its own), gunicorn on production settings twice
 (with the page cache, and without it, for the uncached figures), a Celery worker,
 an SMTP sink, and Debian's nginx running deploy/nginx/referral.conf in front of the
-cached gunicorn beside a plain static server. The audit's helpers (audit/) start
-and stop every process; everything is ended and emptied by clean_up()."""
+cached gunicorn beside a plain static server. The audit's Process (harness's, as
+audit/processes.py runs it) starts and stops every process; everything is ended
+and emptied by clean_up()."""
 
-import contextlib
 import os
 import shutil
-import signal
 from dataclasses import dataclass
 from pathlib import Path
 
 from audit import stack as audit_stack
 from audit.pages import Client
-from audit.processes import ROOT, AuditError, Process, free_port, say, tail, wait_until
-from audit.stack import PYTHON, REDIS, prepare, production_env
+from audit.processes import AuditError, Process, say, wait_until
+from audit.stack import PYTHON, REDIS, prepare, production_env, wait_for_healthz
+from harness.nginx import write_nginx_conf
+from harness.processes import ROOT, children, free_port
 
 REPORTS = ROOT / "build" / "bench"
 DATABASE = "referral_site_bench"
 BROKER_DB, CACHE_DB = 11, 12  # the audit takes 13 and 14, the integration tests 15
-NGINX_CONF = ROOT / "deploy" / "nginx" / "referral.conf"
-SMTP_SINK = ROOT / "tests" / "faults" / "smtp_sink.py"
+SMTP_SINK = ROOT / "harness" / "smtp_sink.py"
 # As production runs them: gunicorn.conf.py's sync workers (cores + 1); one Celery
 # worker of concurrency 2 (the issue's figure), and docker-compose's mail worker.
 WORKER_CONCURRENCY = 2
@@ -46,7 +46,7 @@ class Web:
 
     def pids(self) -> list[int]:
         """gunicorn's workers (the master's children)."""
-        return children(self.process.popen.pid)
+        return children(self.process.pid)
 
 
 @dataclass
@@ -59,14 +59,6 @@ class Stack:
     proxy_port: int  # nginx with deploy/nginx/referral.conf, in front of `web`
     static_port: int  # nginx serving one file
     floor_file: Path
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        with contextlib.suppress(OSError):
-            found += [int(p) for p in (task / "children").read_text().split()]
-    return found
 
 
 def rss_kib(pid: int) -> int:
@@ -108,13 +100,7 @@ def start_web(env: dict, name: str, *, page_cache: bool) -> Web:
         log=REPORTS / "logs" / f"{name}.log",
     )  # fmt: skip
     web = Web(port=port, env=env, process=process)
-
-    def answers() -> bool:
-        if not process.alive():
-            raise AuditError(f"{name} exited:\n{tail(process.log)}")
-        return Client(web).get("/healthz").status == 200
-
-    wait_until(answers, timeout=60, what=f"{name}'s /healthz")
+    wait_for_healthz(process, web, timeout=60)
     return web
 
 
@@ -141,71 +127,20 @@ def start_worker(env: dict) -> Process:
     return worker
 
 
-def pause(process: Process) -> None:
-    os.killpg(process.popen.pid, signal.SIGSTOP)
-
-
-def resume(process: Process) -> None:
-    os.killpg(process.popen.pid, signal.SIGCONT)
-
-
-def write_nginx_conf(
-    folder: Path, *, web_port: int, proxy_port: int, static_port: int, log: Path
-) -> Path:
-    """folder/nginx.conf: the shipped deploy/nginx/referral.conf in front of
-    127.0.0.1:`web_port` on `proxy_port`, beside a static server of
-    folder/floor.html on `static_port`. Also used by tests/integration."""
-    shipped = NGINX_CONF.read_text()
-    ours = shipped
-    for old, new in (
-        ("server web:8000;", f"server 127.0.0.1:{web_port};"),
-        ("listen 80;", f"listen 127.0.0.1:{proxy_port};"),
-        ("/var/cache/nginx/referral_pages", str(folder / "nginx-cache")),
-    ):
-        if old not in ours:
-            raise AuditError(f"deploy/nginx/referral.conf no longer says {old!r}")
-        ours = ours.replace(old, new)
-    (folder / "referral.conf").write_text(ours)
-    temp = folder / "nginx-temp"
-    temp.mkdir(exist_ok=True)
-    user = "user root root;\n" if os.geteuid() == 0 else ""
-    (folder / "nginx.conf").write_text(f"""{user}
-worker_processes auto;
-pid {folder}/nginx.pid;
-error_log {log} warn;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    client_body_temp_path {temp}/body;
-    proxy_temp_path {temp}/proxy;
-    fastcgi_temp_path {temp}/fastcgi;
-    uwsgi_temp_path {temp}/uwsgi;
-    scgi_temp_path {temp}/scgi;
-    # The machine's limit: the article page's own bytes, from a file.
-    server {{
-        listen 127.0.0.1:{static_port};
-        location = /article {{
-            alias {folder}/floor.html;
-            default_type "text/html; charset=utf-8";
-        }}
-    }}
-    include {folder}/referral.conf;
-}}
-""")
-    return folder / "nginx.conf"
-
-
 def start_nginx(folder: Path, web: Web) -> tuple[int, int]:
     if not shutil.which("nginx"):
         raise AuditError("nginx is not installed: apt-get install -y nginx wrk")
     proxy_port, static_port = free_port(), free_port()
-    write_nginx_conf(
-        folder,
-        web_port=web.port,
-        proxy_port=proxy_port,
-        static_port=static_port,
-        log=REPORTS / "logs" / "nginx-error.log",
-    )
+    try:
+        write_nginx_conf(
+            folder,
+            web_port=web.port,
+            proxy_port=proxy_port,
+            static_port=static_port,
+            log=REPORTS / "logs" / "nginx-error.log",
+        )
+    except ValueError as error:  # the shipped file changed under us
+        raise AuditError(str(error)) from None
     Process(
         "nginx",
         ["nginx", "-c", str(folder / "nginx.conf"), "-p", str(folder),
@@ -266,4 +201,4 @@ def clean_up(folder: Path) -> None:
     audit_stack.clean_up(folder, database=DATABASE, redis_dbs=(BROKER_DB, CACHE_DB))
 
 
-__all__ = ["REDIS", "Stack", "clean_up", "pause", "resume", "rss_kib", "start"]
+__all__ = ["REDIS", "Stack", "clean_up", "rss_kib", "start"]

@@ -1,12 +1,12 @@
 """What the Chromium tests share: the WCAG 2.2 A/AA check with axe-core, a test
 picture, and filling in the enquiry form the way a person does."""
 
-import time
 from io import BytesIO
 
 from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 
+from harness.polling import wait_until
 from tests.enquiries.factories import PHONE
 
 WCAG_22_AA = {
@@ -57,8 +57,9 @@ def wait_until_true(page, expression: str, *, timeout: float = 5.0) -> None:
     """Poll `expression` in the page until it is true. Not Playwright's
     wait_for_function: its polling evals the string in the page, which our CSP
     (no 'unsafe-eval') refuses whenever the first try is not already true."""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"still false after {timeout} s: {expression}")
-        time.sleep(0.05)
+    wait_until(
+        lambda: page.evaluate(expression),
+        timeout=timeout,
+        what=f"{expression} to be true",
+        interval=0.05,
+    )

@@ -5,42 +5,31 @@ install. A person's enquiry, sent over HTTP, is assigned by the worker."""
 import http.cookiejar
 import os
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness.forms import PHONE, hidden_fields, valid_answers
+from harness.polling import wait_until
+from harness.processes import ROOT, Process, free_port
+
+NAME = "Marigold"  # a name to look for in the logs
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_for(predicate, *, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            result = predicate()
-        except OSError:
-            result = None
-        if result:
-            return result
-        time.sleep(0.3)
-    pytest.fail(f"Timed out after {timeout}s waiting for {what}")
+def _answers_ok(url: str) -> bool:
+    try:
+        return urllib.request.urlopen(url, timeout=2).status == 200
+    except OSError:
+        return False  # not listening yet
 
 
 @pytest.fixture
 def embedded_site(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = os.environ | {
         "DJANGO_SETTINGS_MODULE": "referral_site.settings.dev",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
@@ -60,38 +49,32 @@ def embedded_site(tmp_path):
     manage("migrate", "--noinput")
     manage("seed_demo")
     logs = tmp_path / "processes.log"
-    with logs.open("w") as log:
-        processes = [
-            subprocess.Popen(
-                [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}",
-                 "--noreload"],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-            ),
-            subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "referral_site", "worker",
-                 "--beat", "--pool", "solo", "--loglevel", "INFO",
-                 "--without-mingle", "--without-gossip"],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-            ),
-        ]  # fmt: skip
-        try:
-            base = f"http://127.0.0.1:{port}"
-            _wait_for(
-                lambda: (
-                    urllib.request.urlopen(f"{base}/healthz", timeout=2).status == 200
-                ),
-                timeout=60,
-                what="the web server",
-            )
-            yield {"base": base, "db": tmp_path / "db.sqlite3", "logs": logs}
-        finally:
-            for process in processes:
-                process.terminate()
-            for process in processes:
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+    processes = [
+        Process(
+            "runserver",
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}",
+             "--noreload"],
+            env=env, log=logs,
+        ),
+        Process(
+            "worker",
+            [sys.executable, "-m", "celery", "-A", "referral_site", "worker",
+             "--beat", "--pool", "solo", "--loglevel", "INFO",
+             "--without-mingle", "--without-gossip"],
+            env=env, log=logs,
+        ),
+    ]  # fmt: skip
+    try:
+        for process in processes:
+            process.start()
+        base = f"http://127.0.0.1:{port}"
+        wait_until(
+            lambda: _answers_ok(f"{base}/healthz"), timeout=60, what="the web server"
+        )
+        yield {"base": base, "db": tmp_path / "db.sqlite3", "logs": logs}
+    finally:
+        for process in processes:
+            process.stop(timeout=20)
 
 
 def test_make_runs_embedded_default_takes_an_enquiry_to_an_assigned_callback(
@@ -102,15 +85,10 @@ def test_make_runs_embedded_default_takes_an_enquiry_to_an_assigned_callback(
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
     )
     form = browser.open(f"{base}/get-help/", timeout=10).read().decode()
-    hidden = dict(re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"', form))
-    answers = hidden | {
-        "over_18": "yes", "for_whom": "self", "danger": "none", "name": "Marigold",
-        "contact_method": "phone", "phone": "07700 900123", "voicemail_ok": "yes",
-        "say_who_we_are_ok": "no", "consent": "on",
-    }  # fmt: skip
+    answers = valid_answers() | {"name": NAME} | hidden_fields(form)
     request = urllib.request.Request(
         f"{base}/get-help/",
-        data=urllib.parse.urlencode(answers).encode(),
+        data=urllib.parse.urlencode(answers, doseq=True).encode(),
         headers={"Referer": f"{base}/get-help/"},
     )
     thanks = browser.open(request, timeout=10)
@@ -128,6 +106,6 @@ def test_make_runs_embedded_default_takes_an_enquiry_to_an_assigned_callback(
             ).fetchone()
         return row and row[0]
 
-    assert _wait_for(assigned_to, timeout=30, what="the worker") == "clinician"
+    assert wait_until(assigned_to, timeout=30, what="the worker") == "clinician"
     log = embedded_site["logs"].read_text()
-    assert "Marigold" not in log and "07700 900123" not in log
+    assert NAME not in log and PHONE not in log

@@ -7,9 +7,9 @@ from django.utils import timezone
 from enquiries import consent
 from enquiries.guards import sign_started
 from enquiries.models import ContactMethod, Enquiry, ForWhom
+from harness.forms import PHONE, valid_answers
 
-# Obviously fictional: Ofcom's drama range and example.org only.
-PHONE = "07700 900123"
+# Obviously fictional: Ofcom's drama range (PHONE) and example.org only.
 EMAIL = "sam@example.org"
 
 
@@ -32,19 +32,7 @@ class EnquiryFactory(factory.django.DjangoModelFactory):
 def form_data(**changes) -> dict:
     """A valid /get-help/ POST, as a person would send it a minute after opening the
     form. A change of None leaves that field out."""
-    data = {
-        "over_18": "yes",
-        "for_whom": "self",
-        "danger": "none",
-        "substances": ["alcohol"],
-        "message": "Worried about my drinking.",
-        "name": "Sam",
-        "contact_method": "phone",
-        "phone": PHONE,
-        "voicemail_ok": "yes",
-        "say_who_we_are_ok": "no",
-        "consent": "on",
-        "website": "",
+    data = valid_answers() | {
         "submission_token": str(uuid.uuid4()),
         "started": sign_started(time.time() - 60),
         "consent_version": consent.VERSION,

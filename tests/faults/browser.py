@@ -3,21 +3,17 @@ cookies, sends the form with the hidden fields the page gave it, follows the red
 to the thank-you page and reads the reference there.
 
 The site runs with the production settings behind what would be a TLS-terminating
-proxy: each request says `X-Forwarded-Proto: https` (SECURE_PROXY_SSL_HEADER) and a
-POST carries the page's own origin, as a browser sends it, so the CSRF check is the
-real one. The session and CSRF cookies are `Secure`; a browser sends them back to
-the https address it thinks it is on, and so does this client.
+proxy: each request is harness/visitor.py's, which plays that proxy and a browser's
+Origin, so the CSRF check is the real one, and sends the `Secure` session and CSRF
+cookies back as a browser does.
 """
 
-import http.client
 import re
-import time
 import uuid
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
-from http.cookies import SimpleCookie
-from urllib.parse import urlencode
 
+from harness import visitor
+from harness.forms import hidden_fields
 from tests.enquiries.factories import form_data
 
 FORM = "/get-help/"
@@ -61,17 +57,6 @@ class Outcome:
         return f"send of {self.token[:8]}: {shown} in {self.seconds:.2f}s"
 
 
-class _HiddenFields(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.fields: dict[str, str] = {}
-
-    def handle_starttag(self, tag, attrs):
-        values = dict(attrs)
-        if tag == "input" and values.get("type") == "hidden" and values.get("name"):
-            self.fields[values["name"]] = values.get("value") or ""
-
-
 @dataclass
 class Browser:
     """One person: one cookie jar."""
@@ -81,49 +66,27 @@ class Browser:
     cookies: dict[str, str] = field(default_factory=dict)
     form: dict[str, str] = field(default_factory=dict)
 
-    @property
-    def host(self) -> str:
-        return f"127.0.0.1:{self.port}"
-
     def request(self, method: str, path: str, body: dict | None = None) -> Response:
-        headers = {"Host": self.host, "X-Forwarded-Proto": "https"}
-        headers["User-Agent"] = "faults-suite"
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        encoded = None
-        if body is not None:
-            encoded = urlencode(body, doseq=True).encode()
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Origin"] = f"https://{self.host}"
-            headers["Referer"] = f"https://{self.host}{FORM}"
-        connection = http.client.HTTPConnection(
-            "127.0.0.1", self.port, timeout=self.timeout
+        answer = visitor.send(
+            self.port,
+            method,
+            path,
+            cookies=self.cookies,
+            headers={"User-Agent": "faults-suite"},
+            timeout=self.timeout,
+            form=body,
+            referer=FORM,
         )
-        started = time.monotonic()
-        try:
-            connection.request(method, path, body=encoded, headers=headers)
-            answer = connection.getresponse()
-            text = answer.read().decode(errors="replace")
-        except (OSError, http.client.HTTPException) as error:
-            seconds = time.monotonic() - started
-            return Response(0, {}, "", seconds, error=f"{type(error).__name__}")
-        finally:
-            connection.close()
-        seconds = time.monotonic() - started
-        for value in answer.headers.get_all("Set-Cookie") or []:
-            jar = SimpleCookie()
-            jar.load(value)
-            for name, morsel in jar.items():
-                self.cookies[name] = morsel.value
-        return Response(answer.status, dict(answer.headers.items()), text, seconds)
+        error = type(answer.error).__name__ if answer.error else ""
+        return Response(
+            answer.status, answer.headers, answer.body, answer.seconds, error=error
+        )
 
     def open_form(self) -> Response:
         """GET the form and keep its hidden fields (CSRF token, submission token,
         the signed time it was shown, the consent version)."""
         response = self.request("GET", FORM)
-        parser = _HiddenFields()
-        parser.feed(response.body)
-        self.form = parser.fields
+        self.form = hidden_fields(response.body)
         return response
 
     def answers(self, **changes) -> dict:

@@ -21,7 +21,9 @@ from functools import cache
 import pytest
 from cryptography.fernet import Fernet
 
-from .processes import PG_BIN, ROOT, PostgresCluster, stop_all, tail
+from harness.processes import ROOT, stop_all, tail
+
+from .processes import PG_BIN, PostgresCluster
 from .stack import Prepared, Stack, production_env
 
 TEMPLATE = "faults_template"
@@ -96,7 +98,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 def _end_every_process():
     """Whatever happened, no process of ours outlives the suite."""
     yield
-    stop_all()
+    stop_all(timeout=5)
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ encrypted, and never read here).
    row, and still hold a round later.
 """
 
+import contextlib
 import email
 import email.policy
 import re
@@ -21,6 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pytest
+
+from harness.polling import Timeout, wait_until
 
 from .browser import Outcome
 from .stack import NOTIFY_LEASE, SWEEP_GRACE, SWEEP_INTERVAL, Stack
@@ -126,14 +129,22 @@ def assert_nothing_lost(
     outcomes = list(outcomes)
     accepted = [o for o in outcomes if o.accepted]
     attempted = {o.token for o in outcomes} | set(also_attempted)
-    deadline = time.monotonic() + SWEEP_INTERVAL + SWEEP_GRACE + NOTIFY_LEASE + margin
+    latest: dict[str, tuple[list[str], str]] = {}
+
+    def promises_hold() -> bool:
+        latest["now"] = problems(stack, accepted, attempted)
+        return not latest["now"][0]
+
     started = time.monotonic()
-    while True:
-        found, summary = problems(stack, accepted, attempted)
-        if not found or time.monotonic() > deadline:
-            break
-        time.sleep(0.5)
+    with contextlib.suppress(Timeout):  # what still breaks them is failed below
+        wait_until(
+            promises_hold,
+            timeout=SWEEP_INTERVAL + SWEEP_GRACE + NOTIFY_LEASE + margin,
+            what="the four promises to hold",
+            interval=0.5,
+        )
     waited = time.monotonic() - started
+    found, summary = latest["now"]
     if not found:
         time.sleep(SWEEP_INTERVAL + 1.5)
         found, summary = problems(stack, accepted, attempted)

@@ -1,203 +1,26 @@
-"""Real processes for the faults suite: our own Redis, PostgreSQL, SMTP sink, web,
-worker and beat, each on a free loopback port, each logging to its own file.
-
-Every process is started in a session of its own, so that stopping it stops its
-children too (gunicorn's workers, the worker's pool). Each one is remembered until
-it is stopped, and `stop_all` (the suite's last finaliser) ends any left over: by
-its own id, never by name. The shared PostgreSQL and Redis are never touched.
+"""The servers of the faults suite, our own and on free loopback ports: Redis,
+a PostgreSQL cluster and the SMTP sink, each logging to its own file. The processes
+themselves (started in sessions of their own, stopped by their ids) are
+harness/processes.py's; the shared PostgreSQL and Redis are never touched.
 """
 
 import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import psycopg2
 import redis
 
-ROOT = Path(__file__).resolve().parents[2]
+from harness.polling import wait_until
+from harness.processes import ROOT, Process, free_port, tail
+
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
-SINK_SCRIPT = Path(__file__).with_name("smtp_sink.py")
-
-_running: set["Process"] = set()
-
-
-class Timeout(AssertionError):
-    """Something did not happen in time: a test failure, with what was waited for."""
-
-
-def wait_for(
-    predicate: Callable[[], object], *, timeout: float, what: str, every=0.1
-) -> object:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = predicate()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise Timeout(f"Timed out after {timeout:.0f}s waiting for {what}")
-        time.sleep(every)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def tail(path: Path, lines: int = 40) -> str:
-    try:
-        text = path.read_text(errors="replace")
-    except FileNotFoundError:
-        return f"({path.name}: no log)"
-    return "\n".join(text.splitlines()[-lines:])
-
-
-def children(pid: int) -> list[int]:
-    """The ids of `pid`'s direct children, from /proc."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # "pid (comm) state ppid ...": comm may hold spaces, so split after it.
-        fields = stat.rsplit(")", 1)[1].split()
-        if int(fields[1]) == pid:
-            found.append(int(entry.name))
-    return sorted(found)
-
-
-def pid_with_local_port(port: int, candidates: list[int]) -> int | None:
-    """Which of `candidates` holds the TCP socket whose local port is `port`."""
-    inodes = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        with contextlib.suppress(OSError), open(table) as lines:
-            for line in list(lines)[1:]:
-                fields = line.split()
-                if int(fields[1].rsplit(":", 1)[1], 16) == port:
-                    inodes.add(f"socket:[{fields[9]}]")
-    for pid in candidates:
-        with contextlib.suppress(OSError):
-            for fd in Path(f"/proc/{pid}/fd").iterdir():
-                with contextlib.suppress(OSError):
-                    if os.readlink(fd) in inodes:
-                        return pid
-    return None
-
-
-class Process:
-    """One command, logging to `log`, in its own session (process group)."""
-
-    def __init__(
-        self, name: str, args: list[str], *, env: dict, log: Path, cwd: Path = ROOT
-    ):
-        self.name, self.args, self.env, self.log, self.cwd = name, args, env, log, cwd
-        self.popen: subprocess.Popen | None = None
-
-    def start(self) -> "Process":
-        with self.log.open("a") as log:
-            log.write(f"--- start {self.name} at {time.strftime('%H:%M:%S')}\n")
-            log.flush()
-            self.popen = subprocess.Popen(
-                self.args,
-                cwd=self.cwd,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        _running.add(self)
-        return self
-
-    @property
-    def pid(self) -> int:
-        assert self.popen is not None, f"{self.name} was never started"
-        return self.popen.pid
-
-    def alive(self) -> bool:
-        return self.popen is not None and self.popen.poll() is None
-
-    def freeze(self) -> None:
-        os.kill(self.pid, signal.SIGSTOP)
-
-    def thaw(self) -> None:
-        os.kill(self.pid, signal.SIGCONT)
-
-    def _signal_group(self, signum: int) -> None:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.pid, signum)
-
-    def kill(self) -> None:
-        """SIGKILL the process and everything it started."""
-        if self.popen is None:
-            return
-        self._signal_group(signal.SIGKILL)
-        self.popen.wait(timeout=10)
-        _running.discard(self)
-
-    def stop(self, timeout: float = 15) -> None:
-        """SIGTERM (a frozen one is thawed first), then SIGKILL what is left."""
-        if self.popen is None:
-            return
-        if self.popen.poll() is None:
-            self._signal_group(signal.SIGCONT)
-            with contextlib.suppress(ProcessLookupError):
-                self.popen.send_signal(signal.SIGTERM)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.popen.wait(timeout=timeout)
-        # Orphans (a pool process, a gunicorn worker) are still in the group.
-        self._signal_group(signal.SIGKILL)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.popen.wait(timeout=10)
-        _running.discard(self)
-
-    def describe(self, lines: int = 40) -> str:
-        """Whether it runs, its warnings and errors, and the end of its log."""
-        state = "not started"
-        if self.popen is not None:
-            code = self.popen.poll()
-            state = "running" if code is None else f"exited with {code}"
-        notable = notable_lines(self.log)
-        return (
-            f"=== {self.name} ({state}): {self.log}\n"
-            + (f"--- warnings and errors:\n{notable}\n" if notable else "")
-            + f"--- last {lines} lines:\n{tail(self.log, lines)}"
-        )
-
-
-_NOTABLE = ("CRITICAL", "ERROR", "WARNING", "Unrecoverable", "Traceback", "SIGKILL")
-_NOTABLE += ("Error:", "exited", "Worker exiting", "Booting worker")
-
-
-def notable_lines(path: Path, most: int = 25) -> str:
-    """The log's distinct warning and error lines, in order, with a count each."""
-    try:
-        text = path.read_text(errors="replace")
-    except FileNotFoundError:
-        return ""
-    counts: dict[str, int] = {}
-    for line in text.splitlines():
-        if any(word in line for word in _NOTABLE):
-            key = line[:300]
-            counts[key] = counts.get(key, 0) + 1
-    shown = [f"{n}x {line}" if n > 1 else line for line, n in counts.items()]
-    return "\n".join(shown[-most:])
-
-
-def stop_all() -> None:
-    for process in list(_running):
-        process.stop(timeout=5)
+SINK_SCRIPT = ROOT / "harness" / "smtp_sink.py"
 
 
 # --- Redis ------------------------------------------------------------------------
@@ -221,7 +44,7 @@ class RedisServer:
         args += ["--maxmemory-policy", "noeviction"]
         self.process = Process("redis", args, env=dict(os.environ), log=self.log)
         self.process.start()
-        wait_for(self.ping, timeout=10, what="our Redis to answer")
+        wait_until(self.ping, timeout=10, what="our Redis to answer")
 
     def client(self, db: int = 0) -> redis.Redis:
         return redis.Redis(port=self.port, db=db, socket_timeout=2)
@@ -385,7 +208,7 @@ class PostgresCluster:
 
 
 class SmtpSink:
-    """tests/faults/smtp_sink.py in its own process: each accepted message a file."""
+    """harness/smtp_sink.py in its own process: each accepted message a file."""
 
     def __init__(self, folder: Path):
         self.folder, self.port = folder, free_port()

@@ -8,17 +8,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.polling import wait_until
+from harness.processes import Process, children, free_port, tail
+
 from .browser import Browser
-from .processes import (
-    PostgresCluster,
-    Process,
-    RedisServer,
-    SmtpSink,
-    children,
-    free_port,
-    tail,
-    wait_for,
-)
+from .processes import PostgresCluster, RedisServer, SmtpSink
 
 # The beat rounds, fast enough for a test: every assignment missed is re-sent, and
 # every enquiry without a callback opened, within SWEEP_INTERVAL + SWEEP_GRACE
@@ -139,7 +133,7 @@ class Stack:
         mail_from = self._log_size(self.mail_worker)
         for process in (self.web, self.worker, self.mail_worker, self.beat):
             process.start()
-        wait_for(self.sink.ready, timeout=20, what="the SMTP sink")
+        wait_until(self.sink.ready, timeout=20, what="the SMTP sink")
         self.wait_for_web()
         self._wait_for_worker(worker_from)
         self._wait_for_worker(mail_from, self.mail_worker)
@@ -156,7 +150,7 @@ class Stack:
                 raise AssertionError("gunicorn exited\n" + self.web.describe())
             return self.browser().request("GET", "/healthz").status != 0
 
-        wait_for(answers, timeout=60, what="gunicorn to answer")
+        wait_until(answers, timeout=60, what="gunicorn to answer")
 
     @staticmethod
     def _log_size(process: Process) -> int:
@@ -172,7 +166,7 @@ class Stack:
                 log.seek(offset)
                 return b" ready." in log.read()
 
-        wait_for(ready, timeout=60, what=f"{worker.name} to be ready")
+        wait_until(ready, timeout=60, what=f"{worker.name} to be ready")
 
     def start_worker(self, worker: Process | None = None) -> None:
         worker = worker or self.worker

@@ -3,8 +3,9 @@ the assignee is e-mailed exactly once, after the recovery."""
 
 import pytest
 
+from harness.polling import wait_until
+
 from .invariants import assert_nothing_lost
-from .processes import wait_for
 
 pytestmark = pytest.mark.faults
 
@@ -16,7 +17,7 @@ def test_mail_server_refuses_then_recovers(stack):
     outcome = stack.browser().visit_and_send()
 
     assert outcome.accepted, str(outcome)
-    wait_for(
+    wait_until(
         lambda: stack.sink.refusal_count() >= 2,
         timeout=45,
         what="the assignment e-mail to be refused twice (a retry after the first)",
@@ -39,7 +40,7 @@ def test_a_frozen_mail_server_never_delays_opening_a_callback(stack):
             outcomes.append(stack.browser().visit_and_send())
             assert outcomes[-1].accepted, str(outcomes[-1])
             references = {outcome.reference for outcome in outcomes}
-            wait_for(
+            wait_until(
                 lambda sent=references: stack.assigned(sent) == sent,
                 timeout=5,
                 what="each callback to be assigned while the mail server is frozen",

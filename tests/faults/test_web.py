@@ -10,8 +10,9 @@ import threading
 
 import pytest
 
+from harness.polling import Timeout, wait_until
+
 from .invariants import assert_nothing_lost, rows
-from .processes import Timeout, wait_for
 
 pytestmark = pytest.mark.faults
 TRIES = 3
@@ -29,11 +30,11 @@ def _send_and_kill_after_commit(stack):
     sending = threading.Thread(target=lambda: result.update(sent=person.send(answers)))
     sending.start()
     with contextlib.suppress(Timeout):  # no row in time: the outcome says why
-        wait_for(
+        wait_until(
             lambda: any(row.token == token for row in rows(stack)) or "sent" in result,
             timeout=15,
             what="the enquiry to be committed",
-            every=0.01,
+            interval=0.01,
         )
     if "sent" not in result:
         for pid in stack.web_workers():

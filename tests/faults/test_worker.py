@@ -13,8 +13,10 @@ import time
 
 import pytest
 
+from harness.polling import wait_until
+from harness.processes import pid_with_local_port
+
 from .invariants import assert_nothing_lost
-from .processes import pid_with_local_port, wait_for
 
 pytestmark = pytest.mark.faults
 
@@ -25,7 +27,7 @@ def _mid_send(stack):
     stack.sink.slow()
     outcome = stack.browser().visit_and_send()
     assert outcome.accepted, str(outcome)
-    port = wait_for(
+    port = wait_until(
         stack.sink.busy_client_port,
         timeout=30,
         what="the assignment e-mail to reach the mail server",
@@ -43,7 +45,7 @@ def test_a_pool_process_killed_mid_task(stack):
     os.kill(victim, signal.SIGKILL)
     stack.sink.slow(False)
 
-    wait_for(
+    wait_until(
         lambda: "SIGKILL" in stack.log_text("mail-worker"),
         timeout=15,
         what="the mail worker to see its pool process killed",
@@ -100,7 +102,7 @@ def _pool_backends(stack) -> set[int]:
 def _sent_and_assigned(stack):
     outcome = stack.browser().visit_and_send()
     assert outcome.accepted, str(outcome)
-    wait_for(
+    wait_until(
         lambda: stack.assigned([outcome.reference]),
         timeout=30,
         what="the callback to be assigned",

@@ -7,7 +7,6 @@ real and separate, as in production: the test client plays the web server.
 import os
 import subprocess
 import sys
-import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -20,22 +19,13 @@ from django.utils import timezone
 
 from clinicians.models import Callback, LeadNotice
 from enquiries.models import Enquiry
+from harness.polling import wait_until
 from referral_site.celery import app as celery_app
 from tests.clinicians.factories import ClinicianFactory
 from tests.enquiries.factories import PHONE, EnquiryFactory, form_data
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-def _wait_for(predicate, *, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(0.2)
-    pytest.fail(f"Timed out after {timeout}s waiting for {what}")
 
 
 def _start(args: list[str], env: dict, log: Path) -> subprocess.Popen:
@@ -88,7 +78,7 @@ def worker_and_beat(django_db_setup, tmp_path_factory):
     )  # fmt: skip
     beat = _start(["beat", "--loglevel=INFO"], env, beat_log)
     try:
-        _wait_for(
+        wait_until(
             lambda: "ready." in worker_log.read_text(), timeout=60, what="the worker"
         )
         yield {"worker_log": worker_log, "beat_log": beat_log}
@@ -109,7 +99,7 @@ def test_an_enquiry_sent_through_the_form_is_assigned_by_the_worker(
 
     assert response.status_code == 302
     enquiry = Enquiry.objects.get()
-    callback = _wait_for(
+    callback = wait_until(
         lambda: Callback.objects.filter(enquiry=enquiry, assigned_to=clinician).first(),
         timeout=30,
         what="the worker to assign the callback",
@@ -129,7 +119,7 @@ def test_beat_sweeps_up_an_enquiry_whose_callback_was_never_queued(worker_and_be
         created_at=timezone.now() - timedelta(minutes=10)
     )
 
-    callback = _wait_for(
+    callback = wait_until(
         lambda: Callback.objects.filter(enquiry=enquiry).first(),
         timeout=30,
         what="beat's sweep to open the callback",
@@ -150,7 +140,7 @@ def test_beat_escalates_an_overdue_callback_with_nobody_present(worker_and_beat)
         assigned_to=ClinicianFactory(), due_at=timezone.now() - timedelta(minutes=1)
     )
 
-    escalated = _wait_for(
+    escalated = wait_until(
         lambda: (
             Callback.objects.filter(pk=overdue.pk, escalated_at__isnull=False)
             .values_list("escalated_at", flat=True)
@@ -161,7 +151,7 @@ def test_beat_escalates_an_overdue_callback_with_nobody_present(worker_and_beat)
     )
     assert escalated >= overdue.created_at
     # ...and the next digest round carries it to the leads.
-    _wait_for(
+    wait_until(
         lambda: LeadNotice.objects.filter(
             callback=overdue, kind="overdue", sent_at__isnull=False
         ).exists(),

@@ -5,34 +5,37 @@ out anything personal: real nginx (Debian's) in front of the live test server.""
 import shutil
 import socket
 import subprocess
-import time
 from http.client import HTTPConnection
 
 import pytest
 
-from bench.stack import write_nginx_conf
+from harness.nginx import write_nginx_conf
+from harness.polling import wait_until
+from harness.processes import free_port
 from tests.articles.factories import ArticleFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def _listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
 
 
 @pytest.fixture
 def proxy(live_server, tmp_path):
     if not shutil.which("nginx"):
         pytest.skip("needs nginx: apt-get install nginx")
-    port = _free_port()
+    port = free_port()
     (tmp_path / "floor.html").write_text("")
     conf = write_nginx_conf(
         tmp_path,
         web_port=int(live_server.url.rsplit(":", 1)[1]),
         proxy_port=port,
-        static_port=_free_port(),
+        static_port=free_port(),
         log=tmp_path / "nginx-error.log",
     )
     nginx = subprocess.Popen(
@@ -41,13 +44,7 @@ def proxy(live_server, tmp_path):
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until(lambda: _listening(port), timeout=10, what="nginx to listen")
         yield port
     finally:
         nginx.terminate()

@@ -4,20 +4,15 @@ or Referer), not into Django's log, not into the session table in clear, not int
 the Referer of the page's own CSS and JS; and a crafted "email me" send gets a
 clear answer, not a 500."""
 
-import contextlib
 import importlib
 import io
 import logging
 import os
 import re
-import socket
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import yaml
@@ -26,13 +21,14 @@ from django.test import Client
 from django.utils import timezone
 
 from enquiries.models import Enquiry
+from harness.polling import wait_until
+from harness.processes import ROOT, Process, free_port
 from referral_site.celery import app as celery_app
 from tests.clinicians.factories import ClinicianFactory
 from tests.enquiries.factories import EMAIL, form_data
 
 pytestmark = [pytest.mark.security, pytest.mark.django_db]
 
-ROOT = Path(__file__).resolve().parents[2]
 TOKEN = re.compile(r"/get-help/withdraw/([A-Za-z0-9_-]{20,})/")
 MADE_UP = "Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eHF1dXhx"  # a token's shape
 
@@ -174,12 +170,6 @@ def test_expired_sessions_are_cleared_every_day(sent):
 # --- gunicorn's access log, started as docker-compose starts it -------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _compose_web_command(port: int) -> list[str]:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     command = list(compose["services"]["web"]["command"])
@@ -189,48 +179,46 @@ def _compose_web_command(port: int) -> list[str]:
     return [sys.executable, "-m", "gunicorn", *command[1:], "--workers", "1"]
 
 
-def _get(url: str, **headers) -> None:
+def _get(url: str, **headers) -> bool:
+    """Whether the server answered; the status does not matter here, only what was
+    logged."""
     request = urllib.request.Request(url, headers=headers, method="GET")
-    # The status does not matter here, only what was logged.
-    with contextlib.suppress(urllib.error.HTTPError):
+    try:
         urllib.request.urlopen(request, timeout=10).close()
+    except urllib.error.HTTPError:
+        return True
+    except OSError:
+        return False  # not listening yet
+    return True
 
 
 def test_the_access_log_does_not_write_the_token(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = os.environ | {
         # No database is needed: a static file, and a withdrawal link asked with a
         # method the page refuses (405) before it looks anything up.
         "DJANGO_SETTINGS_MODULE": "referral_site.settings.test",
         "DATABASE_URL": "sqlite://:memory:",
     }
-    log = (tmp_path / "gunicorn.log").open("w+")
-    server = subprocess.Popen(
-        _compose_web_command(port),
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    log = tmp_path / "gunicorn.log"
+    server = Process("gunicorn", _compose_web_command(port), env=env, log=log)
     base = f"http://127.0.0.1:{port}"
     link = f"{base}/get-help/withdraw/{MADE_UP}/"
     try:
-        for _ in range(100):
-            try:
-                _get(f"{base}/static/css/site.css", Referer=link)
-                break
-            except OSError:
-                time.sleep(0.1)
+        server.start()
+        wait_until(
+            lambda: _get(f"{base}/static/css/site.css", Referer=link),
+            timeout=10,
+            what="gunicorn",
+        )
         request = urllib.request.Request(link, method="OPTIONS")
         try:
             urllib.request.urlopen(request, timeout=10)
         except urllib.error.HTTPError as error:
             assert error.code == 405
     finally:
-        server.terminate()
-        server.wait(timeout=10)
-    log.seek(0)
-    output = log.read()
+        server.stop(timeout=10)
+    output = log.read_text()
 
     assert '"GET /static/css/site.css HTTP/1.1" 200' in output, output
     assert f"{base}/get-help/withdraw/[token]/" in output  # the Referer

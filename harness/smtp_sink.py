@@ -1,4 +1,5 @@
-"""A real SMTP server for the faults suite: `python smtp_sink.py PORT FOLDER`.
+"""A real SMTP server, for the faults suite and the benchmark's mail relay:
+`python harness/smtp_sink.py PORT FOLDER`.
 
 Each accepted message is saved as FOLDER/messages/<n>.eml (written whole, then
 renamed, so a reader never sees half a message). Two flag files change how it
