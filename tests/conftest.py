@@ -13,6 +13,11 @@ from functools import cache
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import connection
+
+from referral_site.roles import EDITOR, LEAD
+from tests.clinicians.factories import UserFactory
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
@@ -169,3 +174,38 @@ def mail_server(monkeypatch):
 
     monkeypatch.setattr(EmailBackend, "send_messages", send_messages)
     return Server
+
+
+# --- Staff, and the settings tests switch ------------------------------------------
+
+
+def staff(username: str, group: str):
+    """A member of staff in one of the groups the migrations create, with an
+    example.org address (UserFactory's)."""
+    user = UserFactory(username=username)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def lead(db):
+    """A lead clinician: the leads' digests and the purge's report go to them."""
+    return staff("lee.lead", LEAD)
+
+
+@pytest.fixture
+def editor(db):
+    return staff("eddie.editor", EDITOR)
+
+
+@pytest.fixture
+def otp_required(settings):
+    """The admin asks for the second factor, as production does."""
+    settings.ADMIN_REQUIRE_OTP = True
+
+
+@pytest.fixture
+def on_postgresql():
+    """For a rule only PostgreSQL enforces (or only it can run)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: `make test-postgres` or `make test-security`")

@@ -45,11 +45,6 @@ def staff():
     return user
 
 
-@pytest.fixture
-def otp_required(settings):
-    settings.ADMIN_REQUIRE_OTP = True
-
-
 def _password_step(client, user, password=PASSWORD, **extra):
     return client.post(
         _two_step_login(),

@@ -6,24 +6,15 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.utils import timezone
 
 from clinicians import services, tasks
 from clinicians.models import DutyChange, LeadNotice
-from clinicians.staff_groups import LEAD
-from tests.clinicians.factories import CallbackFactory, ClinicianFactory, UserFactory
+from tests.clinicians.factories import CallbackFactory, ClinicianFactory
 from tests.enquiries.factories import PHONE, EnquiryFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def lead():
-    user = UserFactory(username="lead-on-call", email="lead@example.org")
-    user.groups.add(Group.objects.get(name=LEAD))
-    return user
 
 
 def _in(minutes: int):

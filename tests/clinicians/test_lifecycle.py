@@ -3,7 +3,6 @@
 from datetime import datetime, timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -18,11 +17,10 @@ from clinicians.models import (
     Status,
     Urgency,
 )
-from clinicians.staff_groups import LEAD
 from enquiries.models import Enquiry
 from enquiries.services import enquiry_anonymise
 from tests.clinicians.conftest import LONDON
-from tests.clinicians.factories import CallbackFactory, ClinicianFactory, UserFactory
+from tests.clinicians.factories import CallbackFactory, ClinicianFactory
 from tests.enquiries.factories import EnquiryFactory
 
 pytestmark = pytest.mark.django_db
@@ -139,13 +137,6 @@ def test_the_spacing_comes_from_settings(clinician, settings, time_machine):
     _try(callback, clinician, Result.NO_ANSWER)
 
     assert services.counted_tries(callback) == 2
-
-
-@pytest.fixture
-def lead():
-    user = UserFactory(username="lead-on-call", email="lead@example.org")
-    user.groups.add(Group.objects.get(name=LEAD))
-    return user
 
 
 def _run_out_of_tries(callback, clinician, time_machine):

@@ -2,7 +2,6 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.db import OperationalError, connection
 from django.utils import timezone
@@ -10,19 +9,11 @@ from django.utils import timezone
 from clinicians import services, tasks
 from clinicians.models import Callback, LeadNotice, Status, Urgency
 from clinicians.services import notify
-from clinicians.staff_groups import LEAD
 from tests.articles.factories import TopicFactory
 from tests.clinicians.factories import CallbackFactory, ClinicianFactory, UserFactory
 from tests.enquiries.factories import PHONE, EnquiryFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def lead():
-    user = UserFactory(username="lead-on-call", email="lead@example.org")
-    user.groups.add(Group.objects.get(name=LEAD))
-    return user
 
 
 def _local(day: datetime, hour: int, minute: int = 0) -> datetime:

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from enquiries.models import AuditEvent, Enquiry
 from enquiries.services import enquiries_purge_expired
-from tests.clinicians.factories import UserFactory
 from tests.enquiries.factories import EnquiryFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,31 +47,21 @@ def test_enquiries_closed_past_the_retention_period_are_anonymised(trail):
         assert Enquiry.objects.get(pk=trail[kept].pk).name == "Alex Example", kept
 
 
-def test_enquiries_never_closed_are_flagged_to_the_leads_by_reference_only(trail):
-    from django.contrib.auth.models import Group
-
-    lead = UserFactory(username="lead-on-call", email="lead@example.org")
-    lead.groups.add(Group.objects.get(name="Lead clinician"))
-
+def test_enquiries_never_closed_are_flagged_to_the_leads_by_reference_only(trail, lead):
     report = enquiries_purge_expired()
 
     assert report.unclosed_flagged == 1
     [email] = mail.outbox
-    assert email.to == ["lead@example.org"]
+    assert email.to == [lead.email]
     assert trail["forgotten"].reference in email.body
     assert "Alex Example" not in email.body and "07700" not in email.body
     assert Enquiry.objects.get(pk=trail["forgotten"].pk).anonymised_at is None
 
 
 def test_the_leads_hear_of_unclosed_enquiries_even_if_the_purge_is_cut_short(
-    trail, monkeypatch
+    trail, lead, monkeypatch
 ):
-    from django.contrib.auth.models import Group
-
     from enquiries import services
-
-    lead = UserFactory(username="lead-on-call", email="lead@example.org")
-    lead.groups.add(Group.objects.get(name="Lead clinician"))
 
     def cut_short(**kwargs):
         raise SoftTimeLimitExceeded()

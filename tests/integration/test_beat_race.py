@@ -5,24 +5,15 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
 from clinicians import services
 from clinicians.models import LeadNotice
-from clinicians.staff_groups import LEAD
-from tests.clinicians.factories import CallbackFactory, ClinicianFactory, UserFactory
+from tests.clinicians.factories import CallbackFactory, ClinicianFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def lead():
-    user = UserFactory(username="lead-on-call", email="lead@example.org")
-    user.groups.add(Group.objects.get(name=LEAD))
-    return user
 
 
 def _race(round_) -> None:

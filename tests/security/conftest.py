@@ -5,35 +5,19 @@ Every module carries `pytestmark = [pytest.mark.security, ...]`.
 """
 
 import pytest
-from django.contrib.auth.models import Group
 
-from referral_site.roles import CLINICIAN, EDITOR, LEAD
-from tests.clinicians.factories import ClinicianFactory, UserFactory
+from referral_site.roles import CLINICIAN
+from tests.clinicians.factories import ClinicianFactory
+from tests.conftest import staff
 
 PASSWORD = "correct-horse-battery"  # UserFactory's
 PROXY = "10.0.0.2"  # our load balancer, as gunicorn sees it
 
 
-def _staff(username: str, group: str):
-    user = UserFactory(username=username)
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-@pytest.fixture
-def lead(db):
-    return _staff("lee.lead", LEAD)
-
-
-@pytest.fixture
-def editor(db):
-    return _staff("eddie.editor", EDITOR)
-
-
 @pytest.fixture
 def clinician(db):
     """A clinician with a profile (so callbacks can be theirs)."""
-    user = _staff("cleo.clinician", CLINICIAN)
+    user = staff("cleo.clinician", CLINICIAN)
     return ClinicianFactory(user=user).user
 
 

@@ -40,11 +40,6 @@ def _verified_client(user, device: TOTPDevice) -> Client:
 
 
 @pytest.fixture
-def otp_required(settings):
-    settings.ADMIN_REQUIRE_OTP = True
-
-
-@pytest.fixture
 def device(clinician) -> TOTPDevice:
     return clinician.totpdevice_set.create(name="default", confirmed=True)
 
