@@ -56,9 +56,10 @@ run: venv ## Start the whole system on SQLite with an embedded broker: web, work
 PY_FILES = find . \( -name .git -o -name .venv -o -name node_modules -o -name var \
 	-o -name build \) -prune -o -name '*.py' -print0
 
-lint: venv ## ruff, bandit, django-upgrade and djhtml checks, and no model change without its migration
+lint: venv ## ruff, mypy, bandit, django-upgrade and djhtml checks, and no model change without its migration
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/bandit -c pyproject.toml -q -r referral_site articles enquiries clinicians
 	$(PY_FILES) | xargs -0 $(BIN)/django-upgrade --target-version 6.1 --check
 	$(BIN)/djhtml --check templates

@@ -1,6 +1,7 @@
 """Reads that need care: who is on duty, who can take a callback, the queue."""
 
 import math
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from django.db.models import (
@@ -86,7 +87,7 @@ def open_callback_count() -> Coalesce:
 
 
 def clinician_next_available(
-    *, at: datetime, topics: set[str] = frozenset()
+    *, at: datetime, topics: Collection[str] = frozenset()
 ) -> Clinician | None:
     """The on-duty clinician with room for another callback and the fewest open ones;
     among equals, one whose specialisms include one of `topics` (slugs)."""

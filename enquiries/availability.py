@@ -13,7 +13,7 @@ from articles.page_cache import kept_lookup
 
 from .models import CallWindow, ClosedDay, OpeningHours, Weekday
 
-WINDOW_TIMES = {
+WINDOW_TIMES: dict[str, tuple[time, time]] = {
     CallWindow.MORNING: (time(9), time(12)),
     CallWindow.AFTERNOON: (time(12), time(17)),
     CallWindow.EVENING: (time(17), time(20)),

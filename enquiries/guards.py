@@ -11,6 +11,7 @@ person."""
 
 import time
 import uuid
+from typing import cast
 
 from django import forms
 from django.conf import settings
@@ -71,6 +72,8 @@ class Reissued(forms.BoundField):
     """A hidden value as the form reads it: what was sent if its field accepts it,
     else the form's own fresh value (its initial)."""
 
+    field: "_ReissuedField"  # the one field whose bound_field_class this is
+
     @property
     def data(self):
         sent = super().data
@@ -116,9 +119,12 @@ class ConsentVersionField(_ReissuedField, forms.CharField):
 class _Agreed(forms.BoundField):
     """A tick given to older consent wording does not count: it reads as unticked."""
 
+    field: "ConsentField"  # the one field whose bound_field_class this is
+
     @property
     def data(self):
-        version = self.form[self.field.version_field]
+        # The form's ConsentVersionField (enquiries/forms.py) binds as a Reissued.
+        version = cast(Reissued, self.form[self.field.version_field])
         return super().data and not version.reissued
 
 

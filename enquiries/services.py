@@ -4,9 +4,10 @@ import secrets
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -154,7 +155,7 @@ def enquiry_anonymise(
     *,
     enquiry: Enquiry,
     action: str,
-    actor: AbstractBaseUser | None = None,
+    actor: User | None = None,
 ) -> bool:
     """Erase the enquiry's personal data now, keeping only de-identified facts, and
     tell the callbacks side, which closes an open callback (withdrawn, or erased)
@@ -219,7 +220,7 @@ def enquiry_mark_closed(*, enquiry_id: int, at: datetime | None = None) -> None:
     )
 
 
-def enquiry_record_access(*, enquiry: Enquiry, actor: AbstractBaseUser) -> AuditEvent:
+def enquiry_record_access(*, enquiry: Enquiry, actor: User) -> AuditEvent:
     """Someone on the staff opened this enquiry's details: record who and when."""
     return AuditEvent.objects.create(
         enquiry=enquiry, action=AuditEvent.Action.VIEWED, actor=actor
@@ -235,13 +236,14 @@ def enquiry_record(*, enquiry: Enquiry) -> list[presenters.Section]:
     for _receiver, answer in enquiry_record_requested.send(
         sender=Enquiry, enquiry=enquiry
     ):
-        sections.extend(answer)
+        # A receiver's answer is whatever it returns (the stubs say str | None).
+        sections.extend(cast(list[presenters.Section], answer))
     sections.append(presenters.access_log(enquiry))
     return sections
 
 
 def enquiry_subject_access(
-    *, enquiry: Enquiry, actor: AbstractBaseUser
+    *, enquiry: Enquiry, actor: User
 ) -> list[presenters.Section]:
     """The person's copy of their data (a subject access request), for a printable
     page; the export is recorded in the audit log."""
@@ -252,7 +254,7 @@ def enquiry_subject_access(
     return sections
 
 
-def enquiry_export(*, enquiry: Enquiry, actor: AbstractBaseUser) -> str:
+def enquiry_export(*, enquiry: Enquiry, actor: User) -> str:
     """`enquiry_subject_access` as readable JSON: sections of rows, each row a
     mapping from a plain-English label to words, never internal codes. Audited."""
     sections = enquiry_subject_access(enquiry=enquiry, actor=actor)

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from enquiries.models import Enquiry
@@ -19,6 +19,7 @@ from referral_site.emails import send_templated_mail
 from ..models import Callback, LeadNotice, Referral, Status
 from ..selectors import clinician_next_available, clinicians_on_duty
 from .notify import (
+    assignee_email,
     callback_link,
     callback_notify_assignee,
     claim,
@@ -52,10 +53,10 @@ def callbacks_remind() -> int:
                 "enquiry", "assigned_to__user"
             ).get(pk=callback_id)
             moment = callback.next_attempt_at or callback.due_at
-            if callback.assigned_to.user.email:
+            if recipient := assignee_email(callback):
                 send_templated_mail(
                     "callback_reminder",
-                    to=[callback.assigned_to.user.email],
+                    to=[recipient],
                     context={
                         "callback": callback,
                         "due": f"{timezone.localtime(moment):%H:%M}",
@@ -138,7 +139,7 @@ def callbacks_notify_missed() -> int:
     return sent
 
 
-def enquiries_without_callback(*, older_than: timedelta):
+def enquiries_without_callback(*, older_than: timedelta) -> QuerySet[Enquiry]:
     """Enquiries that should have a callback by now and do not."""
     cutoff = timezone.now() - older_than
     return Enquiry.objects.active().filter(

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -40,8 +40,8 @@ DAY_PARTS = ((12, "morning"), (17, "afternoon"), (24, "evening"))
 
 
 def set_status(
-    callback: Callback, status: str, *, by, detail: str = "", note: str = "",
-    kind: str = CallbackEvent.Kind.STATUS, **fields,
+    callback: Callback, status: str, *, by: User | None, detail: str = "",
+    note: str = "", kind: str = CallbackEvent.Kind.STATUS, **fields: object,
 ) -> None:  # fmt: skip
     """Move `callback` to `status` (the lifecycle table decides) and record it."""
     previous = callback.status
@@ -63,7 +63,9 @@ def set_status(
     )
 
 
-def _record(callback: Callback, *, by, kind: str, detail: str, note: str = "") -> None:
+def _record(
+    callback: Callback, *, by: User | None, kind: str, detail: str, note: str = ""
+) -> None:
     """An event that does not change the status: a sign-off, a follow-up."""
     CallbackEvent.objects.create(
         callback=callback,
@@ -78,7 +80,7 @@ def _record(callback: Callback, *, by, kind: str, detail: str, note: str = "") -
 
 
 @transaction.atomic
-def callback_start(*, callback: Callback, by: AbstractBaseUser) -> Callback:
+def callback_start(*, callback: Callback, by: User) -> Callback:
     """The clinician is working on it now."""
     callback = locked(callback)
     set_status(callback, Status.IN_PROGRESS, by=by)
@@ -118,7 +120,7 @@ def is_spaced(*, urgency: str, at: datetime, last_counted: datetime | None) -> b
 def attempt_log(
     *,
     callback: Callback,
-    by: AbstractBaseUser,
+    by: User,
     channel: str,
     result: str,
     message_left: bool = False,
@@ -142,7 +144,7 @@ def attempt_log(
     failed = result in FAILED_RESULTS
     last = callback.attempts.filter(counts=True).order_by("-at").first()
     counts = failed and is_spaced(
-        urgency=callback.urgency, at=now, last_counted=last and last.at
+        urgency=callback.urgency, at=now, last_counted=last.at if last else None
     )
     attempt = ContactAttempt.objects.create(
         callback=callback,
@@ -154,10 +156,10 @@ def attempt_log(
         note=note,
     )
     if not failed:
-        extra = {} if callback.first_contact_at else {"first_contact_at": attempt.at}
         set_status(
-            callback, Status.CONTACTED, by=by, signoff_requested_at=None, **extra
-        )
+            callback, Status.CONTACTED, by=by, signoff_requested_at=None,
+            first_contact_at=callback.first_contact_at or attempt.at,
+        )  # fmt: skip
         return attempt
     counted = callback.attempts.filter(counts=True).count()
     limit = settings.CALLBACK_MAX_ATTEMPTS
@@ -173,7 +175,7 @@ def attempt_log(
     return attempt
 
 
-def _tries_ran_out(callback: Callback, counted: int, *, by) -> None:
+def _tries_ran_out(callback: Callback, counted: int, *, by: User) -> None:
     # The clinician's last step is in the record: a neutral message only where the
     # person allowed one.
     last_step = (
@@ -204,7 +206,7 @@ def counted_tries(callback: Callback) -> int:
 
 @transaction.atomic
 def callback_signoff(
-    *, callback: Callback, by: AbstractBaseUser, reason: str, close_it: bool = True
+    *, callback: Callback, by: User, reason: str, close_it: bool = True
 ) -> Callback:
     """A lead's decision on an urgent callback nobody could reach: close it as
     unable to reach (`close_it`), or send it back for more tries. Either way the
@@ -233,7 +235,7 @@ def callback_signoff(
 
 @transaction.atomic
 def callback_schedule_next_attempt(
-    *, callback: Callback, at: datetime, by: AbstractBaseUser
+    *, callback: Callback, at: datetime, by: User
 ) -> Callback:
     """Plan the next try; beat reminds the assignee before it."""
     callback = locked(callback)
@@ -246,9 +248,7 @@ def callback_schedule_next_attempt(
     return callback
 
 
-def risk_record(
-    *, callback: Callback, by: AbstractBaseUser, **answers: str
-) -> RiskAssessment:
+def risk_record(*, callback: Callback, by: User, **answers: str) -> RiskAssessment:
     """Record or update the risk panel."""
     risk, _ = RiskAssessment.objects.update_or_create(
         callback=callback, defaults={**answers, "updated_by": by}
@@ -261,7 +261,7 @@ def risk_record(
 
 @transaction.atomic
 def callback_close(
-    *, callback: Callback, outcome: str, by: AbstractBaseUser | None = None
+    *, callback: Callback, outcome: str, by: User | None = None
 ) -> Callback:
     """Close a callback with its outcome; the enquiry's retention clock starts.
 
@@ -288,8 +288,8 @@ def callback_close(
 
 
 def close(
-    callback: Callback, outcome: str, *, by, detail: str = "", note: str = "",
-    kind: str = CallbackEvent.Kind.STATUS,
+    callback: Callback, outcome: str, *, by: User | None, detail: str = "",
+    note: str = "", kind: str = CallbackEvent.Kind.STATUS,
 ) -> None:  # fmt: skip
     if not outcome:
         raise ValidationError("Choose an outcome to close the callback.")
@@ -308,7 +308,7 @@ def callback_refer(
     provider: Provider,
     funding_route: str,
     follow_up_on: date,
-    by: AbstractBaseUser,
+    by: User,
 ) -> Referral:
     """Close a callback as referred to a registered provider, with how it is paid
     for and when to check the person got there (beat reminds the assignee then)."""
@@ -331,7 +331,7 @@ def callback_refer(
 
 @transaction.atomic
 def referral_follow_up_record(
-    *, callback: Callback, by: AbstractBaseUser, result: str, note: str = ""
+    *, callback: Callback, by: User, result: str, note: str = ""
 ) -> Referral:
     """Record the check that a referred person got there; it leaves the follow-ups
     queue. Recorded in the history, the note encrypted."""
@@ -374,7 +374,7 @@ def callback_close_anonymised(
         callback_erase_notes(enquiry_id=enquiry_id)
 
 
-def _user(user_id: int | None):
+def _user(user_id: int | None) -> User | None:
     return get_user_model().objects.filter(pk=user_id).first() if user_id else None
 
 

@@ -10,6 +10,7 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TypedDict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -30,6 +31,14 @@ logger = logging.getLogger(__name__)
 
 def callback_link(callback: Callback) -> str:
     return absolute_url(reverse("admin:clinicians_callback_change", args=[callback.pk]))
+
+
+def assignee_email(callback: Callback) -> str:
+    """The address of the clinician holding `callback` ("" if they gave none). Only
+    a callback someone holds is claimed for an e-mail, and none is ever unassigned."""
+    if callback.assigned_to is None:
+        raise ValueError(f"callback {callback.pk} has no assignee")
+    return callback.assigned_to.user.email
 
 
 def when(moment: datetime) -> str:
@@ -93,7 +102,7 @@ def callback_notify_assignee(*, callback_id: int) -> bool:
     callback = Callback.objects.select_related("enquiry", "assigned_to__user").get(
         pk=callback_id
     )
-    recipient = callback.assigned_to.user.email
+    recipient = assignee_email(callback)
     try:
         if not recipient:
             raise OSError(f"clinician {callback.assigned_to_id} has no address")
@@ -244,8 +253,15 @@ def leads_digest_send() -> int:
     return len(notices)
 
 
-def _send_digest(notices: list[LeadNotice], *, leads: list[str], batch) -> None:
-    sections = [
+class _DigestSection(TypedDict):
+    title: str
+    callbacks: list[dict[str, object]]
+
+
+def _send_digest(
+    notices: list[LeadNotice], *, leads: list[str], batch: uuid.UUID
+) -> None:
+    sections: list[_DigestSection] = [
         {
             "title": label,
             "callbacks": [

@@ -4,7 +4,7 @@ import logging
 from datetime import datetime
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -90,9 +90,7 @@ def topics_for(enquiry: Enquiry) -> set[str]:
     }
 
 
-def callback_assign(
-    *, callback: Callback, by: AbstractBaseUser | None = None
-) -> Clinician | None:
+def callback_assign(*, callback: Callback, by: User | None = None) -> Clinician | None:
     """Give `callback` to the on-duty clinician with room and the fewest open
     callbacks (specialism breaks ties). With nobody available it stays unassigned.
     The assignee is told after the commit."""
@@ -108,7 +106,9 @@ def callback_assign(
     return clinician
 
 
-def hand_to(callback: Callback, clinician: Clinician, *, by, detail: str) -> None:
+def hand_to(
+    callback: Callback, clinician: Clinician, *, by: User | None, detail: str
+) -> None:
     """Make `clinician` the holder (recorded), and tell them after the commit."""
     previous = callback.status
     if previous == Status.NEW:
@@ -165,7 +165,7 @@ def callback_claim(*, callback: Callback, clinician: Clinician) -> Callback:
 
 @transaction.atomic
 def callback_reassign(
-    *, callback: Callback, clinician: Clinician, by: AbstractBaseUser
+    *, callback: Callback, clinician: Clinician, by: User
 ) -> Callback:
     """A lead gives a callback to another clinician."""
     callback = locked(callback)
@@ -176,7 +176,7 @@ def callback_reassign(
 
 @transaction.atomic
 def callback_change_urgency(
-    *, callback: Callback, urgency: str, reason: str, by: AbstractBaseUser
+    *, callback: Callback, urgency: str, reason: str, by: User
 ) -> Callback:
     """A clinician changes the band by hand, saying why. The due time is worked out
     again for the new band from the enquiry's arrival (so raising it can make it
