@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import AdminFileWidget
+from django.contrib.admin.widgets import AdminFileWidget, AdminTextInputWidget
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest, JsonResponse
@@ -11,8 +11,14 @@ from django.utils.html import format_html
 from django_prose_editor.widgets import AdminProseEditorWidget
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Article, ArticleImage, ReviewerBio, Topic
-from .services import article_renditions_queue
+from .images import validate_hero_image
+from .models import PICTURE_NEEDS_DESCRIPTION, Article, ArticleImage, ReviewerBio, Topic
+from .services import (
+    article_hero_describe,
+    article_hero_remove,
+    article_hero_replace,
+    article_image_renditions_queue,
+)
 
 
 @admin.register(Topic)
@@ -113,7 +119,42 @@ class ArticleImageInline(admin.StackedInline):
     )
 
 
+def _picture_max_length(name: str) -> int | None:
+    return ArticleImage._meta.get_field(name).max_length
+
+
 class ArticleAdminForm(forms.ModelForm):
+    # The hero picture is a row of its own (Article.hero, an ArticleImage): these
+    # three fields show it as part of the article, and ArticleAdmin.save_model
+    # hands them to the services.
+    hero_image = forms.ImageField(
+        label="Hero image",
+        required=False,
+        max_length=_picture_max_length("image"),
+        validators=[validate_hero_image],
+        widget=LabelledFileWidget,
+        help_text="JPEG, PNG or WebP, up to 5 MB. Smaller copies are made for phones.",
+        error_messages={
+            "invalid_image": "This file is not a picture we can use."
+            " Upload a JPEG, PNG or WebP."
+        },
+    )
+    hero_alt = forms.CharField(
+        label="Hero image description",
+        required=False,
+        max_length=_picture_max_length("alt"),
+        widget=AdminTextInputWidget,
+        help_text="What the picture shows, for people who cannot see it. Required"
+        " with an image.",
+    )
+    hero_credit = forms.CharField(
+        label="Hero credit",
+        required=False,
+        max_length=_picture_max_length("credit"),
+        widget=AdminTextInputWidget,
+        help_text="Such as 'Photo by A. Person on Pexels'.",
+    )
+
     class Meta:
         model = Article
         fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose what shows
@@ -121,14 +162,41 @@ class ArticleAdminForm(forms.ModelForm):
             "body": ArticleBodyWidget(
                 config={"extensions": EDITOR_EXTENSIONS}, preset="configurable"
             ),
-            "hero_image": LabelledFileWidget,
         }
-        error_messages = {
-            "hero_image": {
-                "invalid_image": "This file is not a picture we can use."
-                " Upload a JPEG, PNG or WebP."
-            }
-        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        hero = self.instance.hero if self.instance.hero_id else None
+        if hero is not None:
+            self.initial.setdefault("hero_image", hero.image)
+            self.initial.setdefault("hero_alt", hero.alt)
+            self.initial.setdefault("hero_credit", hero.credit)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        # A new picture, or the one kept (False: "Clear" was ticked).
+        if cleaned.get("hero_image") and cleaned.get("hero_alt") == "":
+            self.add_error("hero_alt", PICTURE_NEEDS_DESCRIPTION)
+        return cleaned
+
+    def save_hero(self, article: Article) -> None:
+        """What the Picture section asks of the saved `article`, through the
+        services: a new upload replaces the hero, "Clear" removes it, and a changed
+        description or credit is kept on it."""
+        data, changed = self.cleaned_data, self.changed_data
+        if data["hero_image"] is False:
+            article_hero_remove(article=article)
+        elif "hero_image" in changed:
+            article_hero_replace(
+                article=article,
+                upload=data["hero_image"],
+                alt=data["hero_alt"],
+                credit=data["hero_credit"],
+            )
+        elif {"hero_alt", "hero_credit"} & set(changed):
+            article_hero_describe(
+                article=article, alt=data["hero_alt"], credit=data["hero_credit"]
+            )
 
 
 @admin.register(Article)
@@ -202,7 +270,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 "description": picture.alt,
                 "credit": picture.credit,
             }
-            for picture in article.images.all()
+            for picture in article.body_pictures
         ]
         return JsonResponse({"pictures": pictures})
 
@@ -223,22 +291,25 @@ class ArticleAdmin(SimpleHistoryAdmin):
             reverse("articles:article_preview", kwargs={"slug": obj.slug}),
         )
 
+    def get_formset_kwargs(self, request, obj, inline, prefix) -> dict:
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, ArticleImageInline) and obj is not None and obj.hero_id:
+            # The hero is edited in the Picture section, not among the body's.
+            kwargs["queryset"] = kwargs["queryset"].exclude(pk=obj.hero_id)
+        return kwargs
+
     def save_model(self, request, obj: Article, form, change: bool) -> None:
         if obj.author_id is None:
             obj.author = request.user
-        new_picture = "hero_image" in form.changed_data
-        if new_picture:
-            obj.hero_renditions = []  # the old copies belong to the old picture
         super().save_model(request, obj, form, change)
-        if new_picture and obj.hero_image:
-            article_renditions_queue(article_id=obj.pk)
+        form.save_hero(obj)  # the article has its id now
 
     def save_formset(self, request, form, formset, change) -> None:
         super().save_formset(request, form, formset, change)
         for picture_form in formset.forms:
             picture = picture_form.instance
             if picture.pk and "image" in picture_form.changed_data:
-                article_renditions_queue(image_id=picture.pk)
+                article_image_renditions_queue(image_id=picture.pk)
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)

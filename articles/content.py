@@ -7,7 +7,8 @@ import json
 import re
 from dataclasses import dataclass
 
-from django.utils.html import format_html, strip_tags
+from django.template.loader import render_to_string
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
@@ -46,10 +47,15 @@ _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _SRC = re.compile(r'\bsrc="([^"]*)"')
 
 
+# The one markup for an article's pictures, the hero's and the body's.
+PICTURE_TEMPLATE = "articles/_picture.html"
+
+
 def with_pictures(body: str, pictures) -> SafeString:
     """Each <img> in the body becomes its ArticleImage, described and credited, with
-    resized copies in srcset. An <img> that is not one of this article's pictures
-    is dropped: the page shows only what an editor uploaded for it."""
+    resized copies in srcset (PICTURE_TEMPLATE). An <img> that is not one of
+    `pictures` (this article's, for its body) is dropped: the page shows only what
+    an editor uploaded for it."""
     by_url = {picture.image.url: picture for picture in pictures}
 
     def replace(match: re.Match) -> str:
@@ -57,29 +63,10 @@ def with_pictures(body: str, pictures) -> SafeString:
         picture = by_url.get(html.unescape(src.group(1))) if src else None
         if picture is None:
             return ""
-        sizes = "(min-width: 44rem) 42rem, 100vw"
-        if picture.renditions:
-            first = picture.renditions[0]
-            srcset = ", ".join(f"{r['url']} {r['width']}w" for r in picture.renditions)
-            tag = format_html(
-                '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"'
-                ' loading="lazy" decoding="async" class="body-picture">',
-                first["url"], srcset, sizes, first["width"], first["height"],
-                picture.alt,
-            )  # fmt: skip
-        else:
-            tag = format_html(
-                '<img src="{}" alt="{}" loading="lazy" class="body-picture">',
-                picture.image.url,
-                picture.alt,
-            )
-        if picture.credit:
-            tag += format_html(
-                '<small class="d-block text-body-secondary">{}</small>', picture.credit
-            )
-        return tag
+        context = {"picture": picture, "in_body": True}
+        return render_to_string(PICTURE_TEMPLATE, context).strip()
 
-    # Sanitised on save; the tags are built above with format_html.
+    # Sanitised on save; the pictures' markup is a template, autoescaped.
     return mark_safe(_IMG.sub(replace, body))  # nosec B308 B703
 
 

@@ -104,7 +104,3 @@ def resized_copies(name: str, owner: int | str) -> list[dict]:
                 {"width": width, "height": height, "url": default_storage.url(path)}
             )
     return made
-
-
-# tests/security/test_uploads.py reaches the helper by its old, private name.
-_renditions_of = resized_copies

@@ -18,6 +18,8 @@ REVIEW_INTERVAL = timedelta(days=365)
 # The route of an article's page (its slug the one argument): search builds its
 # results' addresses from it too.
 ARTICLE_ROUTE = "articles:article_detail"
+# Every picture is described: the admin shows this beside the description.
+PICTURE_NEEDS_DESCRIPTION = "Describe the picture for people who cannot see it."
 
 
 class TopicQuerySet(models.QuerySet):
@@ -164,27 +166,15 @@ class Article(models.Model):
         help_text="Headings, lists, links, bold and quotes are kept; anything else is"
         " removed when the article is saved."
     )
-    hero_image = models.ImageField(
-        upload_to="articles/originals/%Y/%m/",
-        blank=True,
-        validators=[validate_hero_image],
-        help_text="JPEG, PNG or WebP, up to 5 MB. Smaller copies are made for phones.",
-    )
-    hero_alt = models.CharField(
-        "hero image description",
-        max_length=250,
-        blank=True,
-        help_text="What the picture shows, for people who cannot see it. Required with"
-        " an image.",
-    )
-    hero_credit = models.CharField(
-        max_length=200, blank=True, help_text="Such as 'Photo by A. Person on Pexels'."
-    )
-    hero_renditions = models.JSONField(
-        default=list,
+    hero = models.OneToOneField(
+        "ArticleImage",
+        null=True,
         blank=True,
         editable=False,
-        help_text="The resized copies (made by a background task): width and path.",
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The picture at the top of the article: one of its own pictures,"
+        " changed only through the services (article_hero_replace).",
     )
     topics = models.ManyToManyField(Topic, blank=True, related_name="articles")
     author = models.ForeignKey(
@@ -271,8 +261,11 @@ class Article(models.Model):
     )
 
     objects = ArticleQuerySet.as_manager()
-    # The search vector is derived from fields the history already keeps.
-    history = HistoricalRecords(excluded_fields=["hero_renditions", "search_vector"])
+    # The search vector is derived from fields the history already keeps. The hero
+    # is a row of its own, replaced (and the old row deleted) by the services: a
+    # revision keeps the words, and restoring one keeps today's picture rather than
+    # pointing at a row that may be gone.
+    history = HistoricalRecords(excluded_fields=["hero", "search_vector"])
 
     class Meta:
         ordering = ["-pub_date"]
@@ -295,12 +288,14 @@ class Article(models.Model):
         return reverse(ARTICLE_ROUTE, kwargs={"slug": self.slug})
 
     def clean(self) -> None:
-        if self.hero_image and not self.hero_alt.strip():
-            raise ValidationError(
-                {"hero_alt": "Describe the picture for people who cannot see it."}
-            )
         if self.status == self.Status.ARCHIVED and self.replaced_by_id == self.pk:
             raise ValidationError({"replaced_by": "An article cannot replace itself."})
+
+    @property
+    def body_pictures(self) -> list["ArticleImage"]:
+        """Its pictures but the hero: those an editor places in the body with the
+        picture button (uses a prefetch of `images` when there is one)."""
+        return [picture for picture in self.images.all() if picture.pk != self.hero_id]
 
     @property
     def help_topic(self) -> Topic | None:
@@ -335,8 +330,10 @@ class Article(models.Model):
 
 
 class ArticleImage(models.Model):
-    """A picture to use inside an article's body: uploaded here, then placed with the
-    editor's picture button using its address."""
+    """A picture of an article: its hero (`Article.hero`), or one to use inside its
+    body, uploaded here and placed with the editor's picture button using its
+    address. Either way resized by the same task and shown by the same markup
+    (templates/articles/_picture.html)."""
 
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="images"
@@ -352,13 +349,23 @@ class ArticleImage(models.Model):
         help_text="What the picture shows, for people who cannot see it.",
     )
     credit = models.CharField(max_length=200, blank=True)
-    renditions = models.JSONField(default=list, blank=True, editable=False)
+    renditions = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="The resized copies (made by a background task): width, height and"
+        " address.",
+    )
 
     class Meta:
         ordering = ["pk"]
 
     def __str__(self) -> str:
         return self.alt
+
+    def clean(self) -> None:
+        if not self.alt.strip():
+            raise ValidationError({"alt": PICTURE_NEEDS_DESCRIPTION})
 
 
 class PageGeneration(models.Model):

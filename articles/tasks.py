@@ -1,7 +1,7 @@
 """Celery entry points for content: each calls one service and is safe to rerun.
 
 This module imports the services; they never import it, and queue the renditions
-tasks by the names they keep (referral_site/queueing.py).
+task by the name they keep (referral_site/queueing.py).
 """
 
 from celery import shared_task
@@ -20,11 +20,6 @@ def articles_publish_scheduled() -> None:
 @shared_task(**(_RETRY | {"autoretry_for": (OperationalError, OSError)}))
 def articles_remind_reviews() -> None:
     services.articles_remind_reviews()
-
-
-@shared_task(name=services.ARTICLE_MAKE_RENDITIONS_TASK, **_RETRY)
-def article_make_renditions(article_id: int) -> None:
-    renditions.article_make_renditions(article_id=article_id)
 
 
 @shared_task(name=services.ARTICLE_IMAGE_MAKE_RENDITIONS_TASK, **_RETRY)

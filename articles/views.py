@@ -99,7 +99,9 @@ def reviewer_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _article_row(queryset: QuerySet) -> QuerySet:
-    return queryset.defer("search_vector").select_related("reviewer", "replaced_by")
+    return queryset.defer("search_vector").select_related(
+        "reviewer", "replaced_by", "hero"
+    )
 
 
 def _with_what_it_shows(article: Article) -> Article:
@@ -212,7 +214,7 @@ class _ArticleMain:
     @cached_property
     def _text(self) -> tuple[str, list]:
         article = _with_what_it_shows(self.article)
-        return with_heading_ids(with_pictures(article.body, article.images.all()))
+        return with_heading_ids(with_pictures(article.body, article.body_pictures))
 
     @property
     def topics(self):

@@ -131,10 +131,10 @@ def run_step(name: str, args: list[str], *, env: dict, logs: Path) -> None:
 
 
 RENDITIONS = """
-from articles.models import Article
-from articles.tasks import article_make_renditions
-for pk in Article.objects.exclude(hero_image="").values_list("pk", flat=True):
-    article_make_renditions(pk)
+from articles.models import ArticleImage
+from articles.tasks import article_image_make_renditions
+for pk in ArticleImage.objects.values_list("pk", flat=True):
+    article_image_make_renditions(pk)
 """
 
 

@@ -1,7 +1,9 @@
 """Pictures: found under the media folder, checked, placed in the body and written.
 
 Pictures keep their description and credit. The featured image becomes the hero
-picture, credited from its attachment's caption (or the credit in its metadata).
+picture (an ArticleImage the article points at, replaced by the one service that
+replaces it), credited from its attachment's caption (or the credit in its
+metadata).
 A picture in the body (a block-editor <figure>, a [caption] shortcode or a bare
 <img>) becomes an ArticleImage of the article, described by its alt text (else the
 attachment's) and credited by its figcaption or caption (else the attachment's),
@@ -24,16 +26,13 @@ from django.core.files.storage import Storage
 from ..html import sanitise_html
 from ..images import validate_hero_image
 from ..models import Article, ArticleImage
-from ..services import article_renditions_queue
+from ..services import article_hero_replace, article_image_renditions_queue
 from .export import Attachment, Export, Post
 from .markup import TOKEN, PictureRef, truncate
 from .report import ImportReport
 
-ALT_LENGTH = Article._meta.get_field("hero_alt").max_length
-CREDIT_LENGTH = min(
-    Article._meta.get_field("hero_credit").max_length,
-    ArticleImage._meta.get_field("credit").max_length,
-)
+ALT_LENGTH = ArticleImage._meta.get_field("alt").max_length
+CREDIT_LENGTH = ArticleImage._meta.get_field("credit").max_length
 
 _RESIZED = re.compile(r"-\d+x\d+(\.\w+)$")
 
@@ -112,7 +111,7 @@ def place_pictures(
     """The body with each picture that can be used placed as <img src alt> (one
     already stored for the article), or its token kept (a new one, returned to be
     written); a picture that cannot be used is left out, with a warning."""
-    stored = list(article.images.all()) if article.pk else []
+    stored = article.body_pictures if article.pk else []
     new: dict[str, Picture] = {}
     placed: dict[str, str] = {}
     for ref in post.pictures:
@@ -222,8 +221,8 @@ def _unusable(path: Path) -> str:
     return ""
 
 
-def same_image(article: Article, path: Path) -> bool:
-    return bool(article.hero_image) and _same_file(article.hero_image, path)
+def same_image(picture: ArticleImage | None, path: Path) -> bool:
+    return picture is not None and _same_file(picture.image, path)
 
 
 def _same_file(stored, path: Path) -> bool:
@@ -239,8 +238,13 @@ def write_pictures(pending: Pending, *, written: list[tuple[Storage, str]]) -> N
     article = pending.article
     if pending.hero is not None:
         with pending.hero.path.open("rb") as source:
-            article.hero_image.save(pending.hero.path.name, File(source), save=False)
-        written.append((article.hero_image.storage, article.hero_image.name))
+            hero = article_hero_replace(  # resized once this commits
+                article=article,
+                upload=File(source, name=pending.hero.path.name),
+                alt=pending.hero.alt,
+                credit=pending.hero.credit,
+            )
+        written.append((hero.image.storage, hero.image.name))
     urls: dict[str, str] = {}
     by_path: dict[Path, ArticleImage] = {}  # the same picture twice is stored once
     for token, image in pending.new_pictures.items():
@@ -251,13 +255,11 @@ def write_pictures(pending: Pending, *, written: list[tuple[Storage, str]]) -> N
                 picture.image.save(image.path.name, File(source), save=False)
             written.append((picture.image.storage, picture.image.name))
             picture.save()
-            article_renditions_queue(image_id=picture.pk)  # sent once this commits
+            article_image_renditions_queue(image_id=picture.pk)  # once this commits
             by_path[image.path] = picture
         urls[token] = _img(picture.image.url, image.alt)
     if urls:
         article.body = sanitise_html(
             TOKEN.sub(lambda m: urls.get(m.group(0), ""), pending.body)
         )
-    article.save()
-    if pending.hero is not None:
-        article_renditions_queue(article_id=article.pk)  # sent only once this commits
+        article.save()

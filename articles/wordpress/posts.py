@@ -5,7 +5,7 @@ no `wordpress_id` is adopted); its slug is made unique before anything is saved,
 only a real change is saved, so that a re-run leaves everything as it was.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 
 from ..html import sanitise_html
 from ..models import Article, Topic
+from ..services import article_hero_describe
 from .export import SLUG_LENGTH, Export, Post
 from .links import Links, rewrite_links
 from .markup import TOKEN
@@ -80,13 +81,15 @@ def import_post(
 
     image = featured_image(post, export=export, media_dir=media_dir, report=report)
     if image is not None:
-        article.hero_alt = image.alt
-        if image.credit:
-            # Without one in the export, an editor's credit is kept.
-            article.hero_credit = image.credit
         count_picture(image, report=report)
-        if same_image(article, image.path):
-            image = None  # already there from an earlier run: keep the stored file
+        hero = article.hero if article.hero_id else None
+        if hero is not None and not image.credit:
+            # Without one in the export, an editor's credit is kept.
+            image = replace(image, credit=hero.credit)
+        if same_image(hero, image.path):
+            # Already there from an earlier run: keep the stored file.
+            article_hero_describe(article=article, alt=image.alt, credit=image.credit)
+            image = None
 
     body = rewrite_links(post.body, post=post, links=links, report=report)
     body, new_pictures = place_pictures(
@@ -102,7 +105,7 @@ def import_post(
 
     try:
         # Body may be empty (an unfinished draft); the sanitiser has already run.
-        article.full_clean(exclude=["hero_image", "body"])
+        article.full_clean(exclude=["body"])
     except ValidationError as error:
         problems = "; ".join(
             f"{name}: {' '.join(messages)}"
@@ -134,8 +137,6 @@ def _snapshot(article: Article) -> tuple:
         article.status,
         article.pub_date,
         article.author_id,
-        article.hero_alt,
-        article.hero_credit,
     )
 
 

@@ -22,7 +22,6 @@ CELERY_TASK_DEFAULT_QUEUE = _env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 # three, docker-compose one each.
 CELERY_MAIL_QUEUE = _env("CELERY_MAIL_QUEUE", default="mail")
 CELERY_TASK_ROUTES = {
-    "articles.tasks.article_make_renditions": {"queue": "images"},
     "articles.tasks.article_image_make_renditions": {"queue": "images"},
 } | {
     f"{app}.tasks.{task}": {"queue": CELERY_MAIL_QUEUE}

@@ -12,7 +12,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, ArticleImage
-from articles.renditions import article_make_renditions
+from articles.renditions import article_image_make_renditions
 from referral_site.roles import CLINICIAN
 from tests.articles.factories import (
     ARTICLE_ADD as ADD,
@@ -133,18 +133,18 @@ def test_a_picture_gets_resized_copies_served_with_srcset(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(ADD, _form(hero_image=upload, hero_alt="Green hills"))
 
-    article = Article.objects.get()
-    assert [(r["width"], r["height"]) for r in article.hero_renditions] == [
+    hero = Article.objects.get().hero
+    assert [(r["width"], r["height"]) for r in hero.renditions] == [
         (480, 274), (800, 457), (1200, 686),
     ]  # fmt: skip
-    page = client.get(article.get_absolute_url()).text
+    page = client.get(hero.article.get_absolute_url()).text
     assert 'srcset="/media/articles/renditions/' in page
     assert 'width="480" height="274" alt="Green hills"' in page
-    copy = client.get(article.hero_renditions[0]["url"])
+    copy = client.get(hero.renditions[0]["url"])
     assert copy.status_code == 200
     assert copy["Cache-Control"] == "public, max-age=31536000, immutable"
     assert Image.open(BytesIO(b"".join(copy.streaming_content))).format == "WEBP"
-    assert article_make_renditions(article_id=article.pk) == article.hero_renditions
+    assert article_image_make_renditions(image_id=hero.pk) == hero.renditions
 
 
 def test_only_article_pictures_are_served_from_media(client):

@@ -196,9 +196,9 @@ def test_a_published_post_is_imported_whole(tmp_path, media):
         ("heroin-and-opioids", "Heroin & opioids")
     ]
     assert not Topic.objects.filter(slug="overdose").exists()  # tags are ignored
-    assert article.hero_alt == "A naloxone kit in its yellow case"
-    assert article.hero_image.read() == png
-    assert stored_files(media) == [Path(article.hero_image.path)]
+    assert article.hero.alt == "A naloxone kit in its yellow case"
+    assert article.hero.image.read() == png
+    assert stored_files(media) == [Path(article.hero.image.path)]
 
 
 def test_the_attachment_title_is_the_description_when_it_has_no_alt_text(tmp_path):
@@ -209,7 +209,7 @@ def test_the_attachment_title_is_the_description_when_it_has_no_alt_text(tmp_pat
 
     run(path)
 
-    assert Article.objects.get().hero_alt == "naloxone-kit"
+    assert Article.objects.get().hero.alt == "naloxone-kit"
 
 
 @pytest.mark.parametrize(
@@ -337,11 +337,13 @@ def test_running_again_changes_nothing_and_creates_nothing(tmp_path, media):
     assert "Created 0, updated 1, skipped 1." in output
     again = Article.objects.get()
     fields = ["title", "slug", "summary", "body", "status", "pub_date", "author_id",
-              "hero_image", "hero_alt", "updated_at"]  # fmt: skip
+              "hero_id", "updated_at"]  # fmt: skip
     assert {f: getattr(again, f) for f in fields} == {
         f: getattr(first, f) for f in fields
     }
+    assert (again.hero.alt, again.hero.credit) == (first.hero.alt, first.hero.credit)
     assert again.history.count() == revisions
+    assert ArticleImage.objects.count() == 1
     assert Topic.objects.count() == 1
     assert len(stored_files(media)) == 1
 
@@ -400,7 +402,7 @@ def test_a_missing_image_file_imports_the_post_and_warns(tmp_path, media):
     assert "attachment 50" in output
     assert "not found" in output
     article = Article.objects.get()
-    assert not article.hero_image
+    assert article.hero is None
     assert stored_files(media) == []
 
 
@@ -412,7 +414,7 @@ def test_images_are_read_from_the_media_dir_when_given(tmp_path):
 
     run(path, "--media-dir", str(tmp_path / "elsewhere"))
 
-    assert Article.objects.get().hero_image.read() == png
+    assert Article.objects.get().hero.image.read() == png
 
 
 def test_an_image_path_cannot_leave_the_media_dir(tmp_path):
@@ -433,7 +435,7 @@ def test_an_image_path_cannot_leave_the_media_dir(tmp_path):
 
     output = run(path)
 
-    assert not Article.objects.get().hero_image
+    assert Article.objects.get().hero is None
     assert "not found" in output
 
 
@@ -514,8 +516,9 @@ def test_an_image_written_before_a_failure_is_deleted_again(tmp_path, media):
     failure = OSError("disk full")
 
     with (
+        # The second hero's replacement fails once its file is written.
         mock.patch(
-            "articles.wordpress.media.article_renditions_queue",
+            "articles.services.article_image_renditions_queue",
             side_effect=[None, failure],
         ),
         pytest.raises(OSError, match="disk full"),
@@ -523,6 +526,7 @@ def test_an_image_written_before_a_failure_is_deleted_again(tmp_path, media):
         run(path)
 
     assert Article.objects.count() == 0
+    assert ArticleImage.objects.count() == 0
     assert stored_files(media) == []
 
 
@@ -714,8 +718,8 @@ def test_the_featured_image_keeps_its_credit(tmp_path):
     output = run(path)
 
     article = Article.objects.get()
-    assert article.hero_credit == "Photo by F. Example on Example Photos"
-    assert article.hero_alt == "A naloxone kit"
+    assert article.hero.credit == "Photo by F. Example on Example Photos"
+    assert article.hero.alt == "A naloxone kit"
     assert "Pictures: 1 imported, 1 with a credit." in output
 
 
@@ -725,11 +729,52 @@ def test_an_editors_hero_credit_survives_an_export_without_one(tmp_path):
         tmp_path, wxr(attachment(50), item(10, meta={"_thumbnail_id": "50"}))
     )
     run(path)
-    Article.objects.update(hero_credit="Added by an editor")
+    ArticleImage.objects.update(credit="Added by an editor")
 
     run(path)
 
-    assert Article.objects.get().hero_credit == "Added by an editor"
+    assert Article.objects.get().hero.credit == "Added by an editor"
+
+
+def test_a_changed_featured_image_replaces_the_hero_through_the_one_service(
+    tmp_path, media, django_capture_on_commit_callbacks
+):
+    make_png(tmp_path / "export" / "uploads" / PNG_PATH)
+    path = write_export(
+        tmp_path, wxr(attachment(50), item(10, meta={"_thumbnail_id": "50"}))
+    )
+    run(path)
+    first = Article.objects.get().hero
+    changed = make_png(tmp_path / "export" / "uploads" / PNG_PATH, "orange")
+
+    with (
+        mock.patch("articles.tasks.article_image_make_renditions.delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        run(path)
+
+    hero = Article.objects.get().hero
+    assert hero != first and hero.image.read() == changed
+    assert list(ArticleImage.objects.all()) == [hero]  # the old row is gone
+    delay.assert_called_once_with(hero.pk)
+
+
+def test_a_featured_image_that_is_also_in_the_body_is_stored_for_each(tmp_path):
+    make_png(tmp_path / "export" / "uploads" / PNG_PATH)
+    content = f'<p><img src="{UPLOADS}/{PNG_PATH}" alt="A kit"></p>'
+    path = write_export(
+        tmp_path,
+        wxr(attachment(50), item(10, content=content, meta={"_thumbnail_id": "50"})),
+    )
+
+    run(path)
+    run(path)
+
+    article = Article.objects.get()
+    [body_picture] = article.body_pictures
+    assert body_picture != article.hero
+    assert body_picture.image.url in article.body
+    assert ArticleImage.objects.count() == 2
 
 
 def test_a_body_picture_that_cannot_be_used_is_left_out_with_a_warning(tmp_path):
@@ -837,7 +882,7 @@ def test_a_body_picture_written_before_a_failure_is_deleted_again(tmp_path, medi
 
     with (
         mock.patch(
-            "articles.wordpress.media.article_renditions_queue",
+            "articles.wordpress.media.article_image_renditions_queue",
             side_effect=[None, OSError("disk full")],
         ),
         pytest.raises(OSError, match="disk full"),

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, ArticleImage
 from tests.articles.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,13 +41,15 @@ def test_the_next_review_falls_due_12_months_after_the_last_by_default():
     assert article.next_review_due == date(2027, 3, 1)
 
 
-def test_an_image_needs_a_description():
-    article = ArticleFactory.build(hero_image="articles/originals/x.png", hero_alt=" ")
+def test_a_picture_needs_a_description():
+    picture = ArticleImage(image="articles/originals/x.png", alt=" ")
 
     with pytest.raises(ValidationError) as error:
-        article.clean()
+        picture.clean()
 
-    assert "Describe the picture" in str(error.value)
+    assert error.value.message_dict == {
+        "alt": ["Describe the picture for people who cannot see it."]
+    }
 
 
 def test_reading_time_and_references():

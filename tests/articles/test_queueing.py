@@ -18,9 +18,9 @@ from PIL import Image
 
 from articles import services
 from articles.models import Article
-from articles.tasks import article_image_make_renditions, article_make_renditions
+from articles.tasks import article_image_make_renditions
 from referral_site.queueing import registered, send_after_commit
-from tests.articles.factories import ARTICLE_ADD, ArticleFactory, article_form
+from tests.articles.factories import ARTICLE_ADD, article_form
 from tests.clinicians.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def test_an_article_saved_while_the_broker_refuses_is_kept_and_the_failure_logge
 ):
     refused = OperationalError("[Errno 111] Connection refused")
     with (
-        mock.patch.object(article_make_renditions, "delay", side_effect=refused),
+        mock.patch.object(article_image_make_renditions, "delay", side_effect=refused),
         caplog.at_level(logging.WARNING, logger="referral_site.queueing"),
         django_capture_on_commit_callbacks(execute=True),
     ):
@@ -57,53 +57,43 @@ def test_an_article_saved_while_the_broker_refuses_is_kept_and_the_failure_logge
         )
 
     assert response.status_code == 302  # the editor is not shown an error
-    article = Article.objects.get()
-    assert article.hero_image and article.hero_renditions == []
+    article = Article.objects.select_related("hero").get()
+    assert article.hero.image and article.hero.renditions == []
     assert (
-        f"Could not queue articles.tasks.article_make_renditions for id {article.pk}"
-        in caplog.text
+        "Could not queue articles.tasks.article_image_make_renditions for id"
+        f" {article.hero.pk}" in caplog.text
     )
     assert "Cutting down safely" not in caplog.text  # ids only, never the content
     page = client.get(article.get_absolute_url()).text
-    assert f'src="{article.hero_image.url}"' in page  # the original, as uploaded
+    assert f'src="{article.hero.image.url}"' in page  # the original, as uploaded
 
 
 def test_a_real_refusal_is_logged_and_not_raised(
     caplog, unreachable_broker, django_capture_on_commit_callbacks
 ):
-    article = ArticleFactory()
-
     with (
         caplog.at_level(logging.WARNING, logger="referral_site.queueing"),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        services.article_renditions_queue(article_id=article.pk)
+        services.article_image_renditions_queue(image_id=7)
 
-    assert f"article_make_renditions for id {article.pk}" in caplog.text
+    assert "article_image_make_renditions for id 7" in caplog.text
 
 
 def test_renditions_are_sent_by_name_only_once_the_save_commits(
     django_capture_on_commit_callbacks,
 ):
-    with (
-        mock.patch.object(article_make_renditions, "delay") as hero,
-        mock.patch.object(article_image_make_renditions, "delay") as body,
-    ):
+    with mock.patch.object(article_image_make_renditions, "delay") as delay:
         with django_capture_on_commit_callbacks() as callbacks:
-            services.article_renditions_queue(article_id=7, image_id=8)
-        hero.assert_not_called()  # the transaction has not committed
-        body.assert_not_called()
+            services.article_image_renditions_queue(image_id=8)
+        delay.assert_not_called()  # the transaction has not committed
         for callback in callbacks:  # as the commit runs them
             callback()
 
-    hero.assert_called_once_with(7)
-    body.assert_called_once_with(8)
+    delay.assert_called_once_with(8)
 
 
-def test_the_names_services_send_are_the_tasks_registered_under_them():
-    assert registered(services.ARTICLE_MAKE_RENDITIONS_TASK) is (
-        article_make_renditions._get_current_object()
-    )
+def test_the_name_services_send_is_the_task_registered_under_it():
     assert registered(services.ARTICLE_IMAGE_MAKE_RENDITIONS_TASK) is (
         article_image_make_renditions._get_current_object()
     )
@@ -162,7 +152,7 @@ import sys, django
 django.setup()
 from referral_site.queueing import registered
 assert "articles.tasks" not in sys.modules, "imported before it was needed"
-print(registered("articles.tasks.article_make_renditions").name)
+print(registered("articles.tasks.article_image_make_renditions").name)
 """
 
 
@@ -180,4 +170,4 @@ def test_a_fresh_process_finds_a_task_by_name_without_importing_tasks_first():
     )
 
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split()[-1] == "articles.tasks.article_make_renditions"
+    assert done.stdout.split()[-1] == "articles.tasks.article_image_make_renditions"

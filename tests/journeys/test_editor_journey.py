@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, ArticleImage
-from articles.services import articles_publish_scheduled
+from articles.services import article_hero_replace, articles_publish_scheduled
 from clinicians.staff_groups import ensure_staff_groups
 from referral_site.roles import EDITOR
 from tests.articles.factories import ArticleFactory
@@ -48,10 +48,10 @@ def _body(page):
 
 
 def _article_with_a_picture() -> Article:
-    article = ArticleFactory(
-        title="Naloxone at home", slug="naloxone-at-home", hero_alt="A kit"
+    article = ArticleFactory(title="Naloxone at home", slug="naloxone-at-home")
+    article_hero_replace(
+        article=article, upload=ContentFile(png(), name="hero.png"), alt="A kit"
     )
-    article.hero_image.save("hero.png", ContentFile(png()), save=False)
     picture = ArticleImage(article=article, alt="A naloxone kit", credit="Our team")
     picture.image.save("kit.png", ContentFile(png()), save=False)
     picture.save()
@@ -138,11 +138,21 @@ def test_an_editor_writes_previews_schedules_and_publishes_an_article(
     )
     row.get_by_label("Description:").fill("A naloxone kit in its yellow case")
     row.get_by_label("Credit:").fill("Photo: our team")
+    # And the picture at the top, in the Picture section.
+    page.get_by_label("Hero image:").set_input_files(
+        files=[{"name": "hills.png", "mimeType": "image/png", "buffer": png()}]
+    )
+    page.get_by_label("Hero image description:").fill("Hills at dawn")
+    page.get_by_label("Hero credit:").fill("Photo: a volunteer")
     shots.take(page, "written")
     page.get_by_role("button", name="Save and continue editing").click()
     page.get_by_text("was added successfully").wait_for()
     article = Article.objects.get()
-    picture = article.images.get()
+    picture = article.images.exclude(pk=article.hero_id).get()
+    assert (article.hero.alt, article.hero.credit) == (
+        "Hills at dawn",
+        "Photo: a volunteer",
+    )
     assert article.status == Article.Status.DRAFT
 
     # Place the picture with the picture button, by keyboard alone.
@@ -181,6 +191,9 @@ def test_an_editor_writes_previews_schedules_and_publishes_an_article(
     shown = preview.get_by_role("img", name="A naloxone kit in its yellow case")
     assert shown.is_visible()
     assert preview.get_by_text("Photo: our team").is_visible()
+    hero = preview.locator("figure.hero")
+    assert hero.get_by_role("img", name="Hills at dawn").is_visible()
+    assert hero.locator("figcaption").inner_text() == "Photo: a volunteer"
     shots.take(preview, "preview")
     preview.close()
 

@@ -17,6 +17,7 @@ from PIL import Image
 
 from articles import images
 from referral_site.celery import app as celery_app
+from referral_site.queueing import registered
 
 pytestmark = [pytest.mark.security]
 
@@ -57,14 +58,15 @@ def test_an_ordinary_photo_is_still_taken():
 def test_the_worker_will_not_resize_a_bomb_already_in_storage(bomb, caplog):
     name = default_storage.save("articles/old-bomb.png", ContentFile(bomb))
 
-    assert images._renditions_of(name, "old") == []
+    assert images.resized_copies(name, "old") == []
     assert "too many pixels" in caplog.text
 
 
 def test_resizing_goes_to_its_own_queue():
-    for task in ("article_make_renditions", "article_image_make_renditions"):
-        route = celery_app.amqp.router.route({}, f"articles.tasks.{task}")
-        assert route["queue"].name == "images", task
+    task = registered("articles.tasks.article_image_make_renditions")
+    # One task resizes every picture, the hero's and the body's.
+    assert [name for name in celery_app.tasks if "renditions" in name] == [task.name]
+    assert celery_app.amqp.router.route({}, task.name)["queue"].name == "images"
     callbacks = celery_app.amqp.router.route({}, "clinicians.tasks.callback_open")
     assert callbacks["queue"].name == settings.CELERY_TASK_DEFAULT_QUEUE
 

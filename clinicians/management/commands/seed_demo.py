@@ -24,7 +24,7 @@ from articles.demo_content import (
     hero_image_png,
 )
 from articles.models import Article, ReviewerBio, Topic
-from articles.services import article_renditions_queue
+from articles.services import article_hero_replace
 from clinicians.models import Clinician, Provider, Shift
 from clinicians.staff_groups import CLINICIAN, EDITOR, LEAD, ensure_staff_groups
 
@@ -127,13 +127,13 @@ class Command(BaseCommand):
                 create_defaults={**fields, "pub_date": now - timedelta(days=position)},
             )
             article.topics.set([topics[item["topic"]]])
-            if position == 0 and not article.hero_image:
-                article.hero_image.save(
-                    "demo-hills.png", ContentFile(hero_image_png()), save=False
+            if position == 0 and not article.hero_id:
+                article_hero_replace(  # resized once this commits
+                    article=article,
+                    upload=ContentFile(hero_image_png(), name="demo-hills.png"),
+                    alt=HERO_ALT,
+                    credit=HERO_CREDIT,
                 )
-                article.hero_alt, article.hero_credit = HERO_ALT, HERO_CREDIT
-                article.save()
-                article_renditions_queue(article_id=article.pk)
         return len(ARTICLES)
 
     def _users(self, password: str) -> None:
