@@ -14,9 +14,9 @@ def article_image_make_renditions(*, image_id: int) -> list[dict]:
     the page generation (pages_changed): the page now offers the copies. A picture
     deleted meanwhile is skipped."""
     picture = ArticleImage.objects.filter(pk=image_id).only("image").first()
-    if picture is None or not picture.image:
+    name = picture.image.name if picture is not None else None
+    if not name:
         return []
-    name = picture.image.name
     # Filed where body pictures' copies always were (the folder is only a name):
     # a picture resized again, from before the hero became a row, reuses them.
     renditions = resized_copies(name, f"body-{image_id}")

@@ -118,7 +118,7 @@ def article_hero_replace(
         article=article, image=File(upload, name=name), alt=alt, credit=credit
     )
     picture.full_clean(exclude=["article"])  # the upload's checks, a description
-    stored = ""
+    stored: str | None = None
     try:
         picture.image.save(name, upload, save=False)
         stored = picture.image.name

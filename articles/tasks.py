@@ -7,9 +7,11 @@ task by the name they keep (referral_site/queueing.py).
 from celery import shared_task
 from django.db import OperationalError
 
+from referral_site.queueing import retry_on
+
 from . import renditions, services
 
-_RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5}
+_RETRY = retry_on(OperationalError)
 
 
 @shared_task(**_RETRY)
@@ -17,7 +19,7 @@ def articles_publish_scheduled() -> None:
     services.articles_publish_scheduled()
 
 
-@shared_task(**(_RETRY | {"autoretry_for": (OperationalError, OSError)}))
+@shared_task(**retry_on(OperationalError, OSError))  # it sends mail
 def articles_remind_reviews() -> None:
     services.articles_remind_reviews()
 

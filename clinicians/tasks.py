@@ -5,33 +5,17 @@ these tasks by the names they keep (`CALLBACK_*_TASK` in services/queue.py), whi
 the tasks are registered under (referral_site/queueing.py).
 """
 
-from typing import TypedDict
-
 from celery import shared_task
 from django.db import OperationalError
+
+from referral_site.queueing import retry_on
 
 from . import services
 from .services.queue import CALLBACK_NOTIFY_ASSIGNEE_TASK, CALLBACK_OPEN_TASK
 
-
-class _Retry(TypedDict):
-    """Retry options for `**` into `shared_task`: typed, so mypy checks each one."""
-
-    autoretry_for: tuple[type[Exception], ...]
-    retry_backoff: bool
-    max_retries: int
-
-
-_RETRY: _Retry = {
-    "autoretry_for": (OperationalError,),
-    "retry_backoff": True,
-    "max_retries": 5,
-}
+_RETRY = retry_on(OperationalError)
 # Mail can fail too (OSError from SMTP): the services un-claim, so a retry sends.
-_RETRY_MAIL: _Retry = _RETRY | {
-    "autoretry_for": (OperationalError, OSError),
-    "max_retries": 8,
-}
+_RETRY_MAIL = retry_on(OperationalError, OSError, max_retries=8)
 
 
 @shared_task(name=CALLBACK_OPEN_TASK, **_RETRY)

@@ -4,6 +4,8 @@ from celery import shared_task
 from django.core.management import call_command
 from django.db import OperationalError
 
+from referral_site.queueing import retry_on
+
 from . import services
 
 # A backlog (after an outage, or the first run) can take longer than the default
@@ -12,9 +14,7 @@ PURGE_SOFT_TIME_LIMIT, PURGE_TIME_LIMIT = 3300, 3600
 
 
 @shared_task(
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=5,
+    **retry_on(OperationalError),
     soft_time_limit=PURGE_SOFT_TIME_LIMIT,
     time_limit=PURGE_TIME_LIMIT,
 )
@@ -23,7 +23,7 @@ def enquiries_purge_expired() -> None:
     services.enquiries_purge_expired()
 
 
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+@shared_task(**retry_on(OperationalError))
 def sessions_clear_expired() -> None:
     """Daily: delete expired sessions (Django's `clearsessions`). They hold the
     thank-you page's state, whose private link is encrypted but is still the

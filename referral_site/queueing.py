@@ -4,7 +4,8 @@ Imports run one way, with none inside a function: an app's `tasks.py` imports it
 services at the top, and each task body calls one service. Nothing in the apps
 imports a `tasks.py` (Celery finds them). A service or a signal receiver that
 queues work calls `send_after_commit` with the task's Celery name, a constant kept
-beside the service that sends it (`articles.services.ARTICLE_MAKE_RENDITIONS_TASK`,
+beside the service that sends it
+(`articles.services.ARTICLE_IMAGE_MAKE_RENDITIONS_TASK`,
 `clinicians.services.queue.CALLBACK_NOTIFY_ASSIGNEE_TASK`), which the task is
 registered under (`@shared_task(name=...)`). So services and tasks never form a
 cycle. (HackSoft's styleguide has services import tasks, which leaves each task
@@ -22,6 +23,7 @@ beat's rounds; a picture without resized copies is shown as uploaded).
 """
 
 import logging
+from typing import TypedDict
 
 from celery import Task
 from django.db import transaction
@@ -61,3 +63,19 @@ def registered(task: str | Task) -> Task:
     if task not in app.tasks:
         app.autodiscover_tasks(force=True)
     return app.tasks[task]
+
+
+class Retry(TypedDict):
+    """Retry options for `shared_task(**...)`: typed, so mypy checks each one."""
+
+    autoretry_for: tuple[type[Exception], ...]
+    retry_backoff: bool
+    max_retries: int
+
+
+def retry_on(*errors: type[Exception], max_retries: int = 5) -> Retry:
+    """A task's retries, with backoff, when it raises one of `errors`: the
+    database gone away (OperationalError) for every task, and a mail server that
+    refused or did not answer (OSError) for those that send mail. Every task is
+    safe to rerun, so a retry never does the work twice."""
+    return {"autoretry_for": errors, "retry_backoff": True, "max_retries": max_retries}
