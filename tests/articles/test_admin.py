@@ -27,14 +27,6 @@ from tests.clinicians.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def editor(client):
-    user = UserFactory(username="an-editor")
-    user.groups.add(Group.objects.get(name="Editor"))
-    client.force_login(user)
-    return user
-
-
 def _png(width=1400, height=800, fmt="PNG") -> bytes:
     buffer = BytesIO()
     Image.new("RGB", (width, height), (120, 170, 150)).save(buffer, fmt)

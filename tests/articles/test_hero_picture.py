@@ -8,7 +8,6 @@ from io import BytesIO
 from unittest import mock
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -28,7 +27,6 @@ from articles.services import (
 )
 from articles.tasks import article_image_make_renditions
 from tests.articles.factories import ARTICLE_ADD, ArticleFactory, article_form
-from tests.clinicians.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -64,14 +62,6 @@ def _row(html: str, field: str) -> str:
 def _generation() -> int:
     found = PageGeneration.objects.filter(pk=1).first()
     return found.number if found else 0
-
-
-@pytest.fixture
-def editor(client):
-    user = UserFactory(username="an-editor")
-    user.groups.add(Group.objects.get(name="Editor"))
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from io import BytesIO
 from unittest import mock
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from kombu.exceptions import OperationalError
 from PIL import Image
@@ -21,20 +20,11 @@ from articles.models import Article
 from articles.tasks import article_image_make_renditions
 from referral_site.queueing import registered, send_after_commit
 from tests.articles.factories import ARTICLE_ADD, article_form
-from tests.clinicians.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 APPS = ("articles", "enquiries", "clinicians", "referral_site")
-
-
-@pytest.fixture
-def editor(client):
-    user = UserFactory(username="an-editor")
-    user.groups.add(Group.objects.get(name="Editor"))
-    client.force_login(user)
-    return user
 
 
 def _png() -> SimpleUploadedFile:

@@ -6,7 +6,6 @@ so rather than pass on SQLite.
 """
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from tests.clinicians.factories import CallbackFactory
@@ -32,12 +31,6 @@ NUL_ADMIN_REQUESTS = [
     "/admin/enquiries/auditevent/?action__exact=%00",
     "/admin/articles/article/?status__exact=%00",
 ]
-
-
-@pytest.fixture
-def on_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("NUL bytes are refused by PostgreSQL only: `make test-security`")
 
 
 @pytest.fixture
