@@ -8,9 +8,10 @@ from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+
+from referral_site.emails import send_templated_mail
 
 from . import presenters
 from .models import AuditEvent, ContactMethod, Danger, Enquiry
@@ -199,15 +200,10 @@ def withdrawal_link_email(*, token: str, link: str) -> bool:
     enquiry = enquiry_by_withdrawal_token(token=token)
     if enquiry is None or not enquiry.email:
         return False
-    send_mail(
-        subject=f"Your private link for request {enquiry.reference}",
-        message=(
-            "You asked us to email you this private link. Opening it lets you"
-            f" withdraw request {enquiry.reference} and delete what you told us:\n\n"
-            f"{link}\n\nIf you did not ask for this email, you can ignore it.\n"
-        ),
-        from_email=None,
-        recipient_list=[enquiry.email],
+    send_templated_mail(
+        "withdrawal_link",
+        to=[enquiry.email],
+        context={"reference": enquiry.reference, "link": link},
     )
     return True
 

@@ -91,7 +91,9 @@ def test_the_link_is_emailed_only_when_the_person_asks(client):
     assert "We have emailed you the link" in response.text
     [email] = mail.outbox
     assert email.to == [EMAIL]
-    assert f"/get-help/withdraw/{token}/" in email.body
+    reference = Enquiry.objects.get().reference
+    assert email.subject == f"Your private link for request {reference}"
+    assert f"/get-help/withdraw/{token}/\n" in email.body  # on a line of its own
     assert "Sam" not in email.body and "drinking" not in email.body
 
 
