@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from enquiries.danger import danger_reason
 from enquiries.models import Substance
-from enquiries.presenters import Section, labels, moment, yes_no
+from enquiries.presenters import Section, labels, moment, questions, yes_no
 
 from .forms import RISK_FIELDS
 from .models import (
@@ -28,24 +28,6 @@ def staff_name(user: AbstractBaseUser | None) -> str:
         return "The system"
     clinician = getattr(user, "clinician", None)
     return clinician.display_name if clinician else user.get_username()
-
-
-def questions(
-    title: str,
-    answers: list[tuple[str, str]],
-    *,
-    empty: str = Section.empty,
-    erasure: str,
-) -> Section:
-    """A section of questions, each beside its answer in words: the risk panel,
-    the referral and the callback itself read this way."""
-    return Section(
-        title=title,
-        columns=["Question", "Answer"],
-        rows=[{"Question": label, "Answer": value} for label, value in answers],
-        empty=empty,
-        erasure=erasure,
-    )
 
 
 def band_reason(callback: Callback) -> str:

@@ -91,6 +91,25 @@ def substances(enquiry: Enquiry) -> str:
     return labels(enquiry.get_substances(), Substance.choices)
 
 
+def questions(
+    title: str,
+    answers: list[tuple[str, str]],
+    *,
+    empty: str = Section.empty,
+    erasure: str,
+) -> Section:
+    """A section of questions, each beside its answer in words: what the person
+    told us, and on the callbacks side the risk panel, the referral and the
+    callback itself."""
+    return Section(
+        title=title,
+        columns=["Question", "Answer"],
+        rows=[{"Question": label, "Answer": value} for label, value in answers],
+        empty=empty,
+        erasure=erasure,
+    )
+
+
 def answers(enquiry: Enquiry) -> Section:
     """Everything the person told us on the form, in words, and what they agreed."""
     rows = [
@@ -116,10 +135,9 @@ def answers(enquiry: Enquiry) -> Section:
         ("Withdrawn", moment(enquiry.withdrawn_at)),
         ("Personal data erased", moment(enquiry.anonymised_at)),
     ]  # fmt: skip
-    return Section(
-        title="What you told us",
-        columns=["Question", "Answer"],
-        rows=[{"Question": label, "Answer": str(value)} for label, value in rows],
+    return questions(
+        "What you told us",
+        rows,
         erasure="Your name, contact details, safe times, answers and message are"
         " deleted. The reference, the dates and what kind of help was asked for stay,"
         " anonymous, for the service's statistics.",
