@@ -41,7 +41,9 @@ def record_sections(sender, *, enquiry: Enquiry, **kwargs) -> list[Section]:
 
 
 def tell_leads_about_unclosed(sender, *, enquiry_ids: list[int], **kwargs) -> None:
-    services.leads_notify_unclosed(enquiry_ids=enquiry_ids)
+    # Queued for the mail worker, not sent here: a mail server that refuses or
+    # hangs must not stop the purge (the retention policy) that found them.
+    services.leads_notify_unclosed_queue(enquiry_ids=enquiry_ids)
 
 
 def connect() -> None:

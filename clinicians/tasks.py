@@ -11,6 +11,7 @@ from django.db import OperationalError
 from referral_site.queueing import retry_on
 
 from . import services
+from .services.notify import LEADS_NOTIFY_UNCLOSED_TASK
 from .services.queue import CALLBACK_NOTIFY_ASSIGNEE_TASK, CALLBACK_OPEN_TASK
 
 _RETRY = retry_on(OperationalError)
@@ -64,3 +65,9 @@ def callbacks_reassign_off_duty() -> None:
 @shared_task(**_RETRY_MAIL)
 def referrals_remind_follow_up() -> None:
     services.referrals_remind_follow_up()
+
+
+@shared_task(name=LEADS_NOTIFY_UNCLOSED_TASK, **_RETRY_MAIL)
+def leads_notify_unclosed(*enquiry_ids: int) -> None:
+    """The daily purge found these enquiries never closed: tell the leads."""
+    services.leads_notify_unclosed(enquiry_ids=list(enquiry_ids))

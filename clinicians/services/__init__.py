@@ -38,6 +38,7 @@ from .notify import (
     lead_notice_raise,
     leads_digest_send,
     leads_notify_unclosed,
+    leads_notify_unclosed_queue,
 )
 from .queue import (
     callback_assign,
@@ -77,6 +78,7 @@ __all__ = [
     "lead_notice_raise",
     "leads_digest_send",
     "leads_notify_unclosed",
+    "leads_notify_unclosed_queue",
     "referral_follow_up_record",
     "referrals_remind_follow_up",
     "risk_record",

@@ -22,11 +22,17 @@ from django.utils.formats import date_format
 
 from enquiries.models import Enquiry
 from referral_site.emails import absolute_url, send_templated_mail
+from referral_site.queueing import send_after_commit
 from referral_site.roles import LEAD
 
 from ..models import Callback, LeadNotice, Status
 
 logger = logging.getLogger(__name__)
+
+
+# The task that sends the unclosed-enquiries alert, by the name clinicians/tasks.py
+# registers it under (referral_site/queueing.py); on the mail queue.
+LEADS_NOTIFY_UNCLOSED_TASK = "clinicians.tasks.leads_notify_unclosed"
 
 
 def callback_link(callback: Callback) -> str:
@@ -292,9 +298,17 @@ def _send_digest(
     )
 
 
+def leads_notify_unclosed_queue(*, enquiry_ids: list[int]) -> None:
+    """Have the mail worker tell the leads about these enquiries (the daily purge
+    found them never closed). A mail server that refuses or hangs then delays
+    neither the purge nor a callback being opened; the task retries."""
+    send_after_commit(LEADS_NOTIFY_UNCLOSED_TASK, *enquiry_ids)
+
+
 def leads_notify_unclosed(*, enquiry_ids: list[int]) -> int:
     """Tell the lead clinicians which enquiries have stayed open far too long.
-    References only. Returns the number of leads told."""
+    References only. Returns the number of leads told. Raises what the mailer
+    raises (OSError), so that its task retries."""
     references = sorted(
         Enquiry.objects.filter(pk__in=enquiry_ids).values_list("reference", flat=True)
     )

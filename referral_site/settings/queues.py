@@ -30,6 +30,7 @@ CELERY_TASK_ROUTES = {
         ("clinicians", "callbacks_notify_missed"),
         ("clinicians", "callbacks_remind"),
         ("clinicians", "leads_digest_send"),
+        ("clinicians", "leads_notify_unclosed"),
         ("clinicians", "referrals_remind_follow_up"),
         ("articles", "articles_remind_reviews"),
     ]

@@ -47,8 +47,11 @@ def test_enquiries_closed_past_the_retention_period_are_anonymised(trail):
         assert Enquiry.objects.get(pk=trail[kept].pk).name == "Alex Example", kept
 
 
-def test_enquiries_never_closed_are_flagged_to_the_leads_by_reference_only(trail, lead):
-    report = enquiries_purge_expired()
+def test_enquiries_never_closed_are_flagged_to_the_leads_by_reference_only(
+    trail, lead, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the mail task
+        report = enquiries_purge_expired()
 
     assert report.unclosed_flagged == 1
     [email] = mail.outbox
@@ -59,7 +62,7 @@ def test_enquiries_never_closed_are_flagged_to_the_leads_by_reference_only(trail
 
 
 def test_the_leads_hear_of_unclosed_enquiries_even_if_the_purge_is_cut_short(
-    trail, lead, monkeypatch
+    trail, lead, monkeypatch, django_capture_on_commit_callbacks
 ):
     from enquiries import services
 
@@ -67,11 +70,28 @@ def test_the_leads_hear_of_unclosed_enquiries_even_if_the_purge_is_cut_short(
         raise SoftTimeLimitExceeded()
 
     monkeypatch.setattr(services, "enquiry_anonymise", cut_short)
-    with pytest.raises(SoftTimeLimitExceeded):
+    # The mail task runs as the purge's after-commit callbacks do, on leaving.
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(SoftTimeLimitExceeded),
+    ):
         enquiries_purge_expired()
 
     [email] = mail.outbox
     assert trail["forgotten"].reference in email.body
+
+
+def test_a_mail_server_that_refuses_the_leads_alert_does_not_stop_the_purge(
+    trail, lead, mail_server, django_capture_on_commit_callbacks
+):
+    mail_server.refuses = lambda message: True
+
+    with django_capture_on_commit_callbacks(execute=True):  # the mail task
+        report = enquiries_purge_expired()
+
+    assert report.anonymised == 1  # the retention policy still applied
+    assert Enquiry.objects.get(pk=trail["expired"].pk).anonymised_at is not None
+    assert mail.outbox == []  # refused: the task on the mail queue retries
 
 
 def test_the_daily_purge_may_run_longer_than_other_tasks(settings):
