@@ -10,7 +10,7 @@ import uuid
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
-from django.utils.functional import cached_property, lazy
+from django.utils.functional import cached_property
 
 from articles.models import Topic
 
@@ -65,6 +65,21 @@ def _yes_no(
         widget=forms.RadioSelect,
         error_messages={"required": required_message},
     )
+
+
+class _HintWhenShown(forms.BoundField):
+    """The call windows, whose hint names the opening hours (read from the
+    database): worked out when the field is shown, not when a sent form is only
+    checked. Django's BoundField reads its field's help text as it is made, and
+    every field's bound field is made to check the form, on every send."""
+
+    @property
+    def help_text(self) -> str:
+        return self.form.call_hint()
+
+    @help_text.setter
+    def help_text(self, value: str) -> None:
+        pass  # BoundField.__init__ copies the field's, which has none
 
 
 class EnquiryForm(forms.Form):
@@ -165,6 +180,7 @@ class EnquiryForm(forms.Form):
         choices=CallWindow.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        bound_field_class=_HintWhenShown,  # the opening hours: EnquiryForm.call_hint
     )
     call_days = forms.TypedMultipleChoiceField(
         label="Which days? (optional)",
@@ -225,7 +241,6 @@ class EnquiryForm(forms.Form):
         super().__init__(data, **kwargs)
         self.crisis_card_shown = False
         self.fields["consent"].label = consent.consent_label()
-        self.fields["call_windows"].help_text = _lazy_str(self._call_windows_hint)
         self.came_from = topic
         if topic is not None:
             self.fields[
@@ -243,7 +258,8 @@ class EnquiryForm(forms.Form):
     def _opening_hours(self) -> list[str]:
         return opening_hours_summary()
 
-    def _call_windows_hint(self) -> str:
+    def call_hint(self) -> str:
+        """The call windows' hint, which names the opening hours."""
         hours = "; ".join(self._opening_hours)
         return (
             f"Leave these empty and we will call when we are open: {hours}."
@@ -323,11 +339,3 @@ class EnquiryForm(forms.Form):
         for problem in guards.resend_problems(self):
             self.add_error(None, problem)
         return cleaned
-
-
-# One lazy type, made once: `lazy()` builds a class each time it is called.
-_lazy_call = lazy(lambda function: function(), str)
-
-
-def _lazy_str(function) -> str:
-    return _lazy_call(function)

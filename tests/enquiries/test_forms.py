@@ -47,6 +47,19 @@ def test_making_the_form_asks_nothing_of_the_database(django_assert_num_queries)
         EnquiryForm(sent, topic=topic)
 
 
+def test_checking_a_sent_form_reads_the_opening_hours_only_to_show_them(
+    django_assert_num_queries,
+):
+    form = EnquiryForm(_sent())
+
+    with django_assert_num_queries(0):  # a send that succeeds never shows the hint
+        assert form.is_valid(), form.errors
+    with django_assert_num_queries(1):
+        hint = form["call_windows"].help_text
+    assert hint.startswith("Leave these empty and we will call when we are open: ")
+    assert "Monday 9am to 8pm" in hint  # the migration's hours
+
+
 @pytest.mark.parametrize(
     "changes",
     [
