@@ -65,6 +65,18 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _sent_before(submission_token: uuid.UUID) -> Enquiry | None:
+    """The enquiry an earlier send of this same form made, if any. Asked by its id
+    first: nearly every send is a first one, and on PostgreSQL the whole row (every
+    encrypted column) is a dearer question than whether it exists."""
+    pk = (
+        Enquiry.objects.filter(submission_token=submission_token)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return Enquiry.objects.get(pk=pk) if pk is not None else None
+
+
 def enquiry_submit(
     *, answers: Answers, submission_token: uuid.UUID, consent_version: str
 ) -> Submission:
@@ -75,7 +87,7 @@ def enquiry_submit(
     is committed before anything else happens: receivers act only after the commit.
     Only what the chosen contact method needs is kept.
     """
-    existing = Enquiry.objects.filter(submission_token=submission_token).first()
+    existing = _sent_before(submission_token)
     if existing:
         return Submission(existing, created=False)
     withdrawal_token = secrets.token_urlsafe(32)
@@ -103,9 +115,7 @@ def enquiry_submit(
             except IntegrityError:
                 # Either the same form arrived twice at once, or (rarely) the random
                 # reference is taken: the first wins, the second draws again.
-                existing = Enquiry.objects.filter(
-                    submission_token=submission_token
-                ).first()
+                existing = _sent_before(submission_token)
                 if existing:
                     return Submission(existing, created=False)
                 enquiry.pk = None
