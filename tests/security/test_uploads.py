@@ -79,6 +79,7 @@ def test_email_goes_to_its_own_queue():
         "clinicians.tasks.callbacks_notify_missed",
         "clinicians.tasks.callbacks_remind",
         "clinicians.tasks.leads_digest_send",
+        "clinicians.tasks.leads_notify_unclosed",
         "clinicians.tasks.referrals_remind_follow_up",
         "articles.tasks.articles_remind_reviews",
     }
