@@ -84,6 +84,39 @@ _generation: tuple[str | None, float] = (None, float("-inf"))  # value, read at
 _local: OrderedDict[str, dict] = OrderedDict()
 
 
+class KeptByVersion[K, V]:
+    """What this process made from one version of a row (an article's body
+    without its tags), kept in its memory, the latest `size` of them: under a key
+    that names that version (its id and `updated_at`, which every save moves), so
+    nothing need be checked before it is used, and nothing is copied to read it."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._kept: OrderedDict[K, V] = OrderedDict()
+        _memos.append(self)
+
+    def get(self, key: K) -> V | None:
+        with _lock:
+            value = self._kept.get(key)
+            if value is not None:
+                self._kept.move_to_end(key)
+            return value
+
+    def put(self, key: K, value: V) -> V:
+        with _lock:
+            self._kept[key] = value
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with _lock:
+            self._kept.clear()
+
+
+_memos: list[KeptByVersion] = []
+
+
 def forget_local() -> None:
     """Drop this process's own copies, its kept parts of pages and its note of the
     generation (tests)."""
@@ -91,6 +124,8 @@ def forget_local() -> None:
     with _lock:
         _generation = (None, float("-inf"))
         _local.clear()
+    for memo in _memos:
+        memo.clear()
     caches["fragments"].clear()
 
 

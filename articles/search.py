@@ -6,17 +6,18 @@ text, escaped, with the words found marked, and only for the results shown."""
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
+from html import escape
 
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
-from django.utils.html import escape, format_html, strip_tags
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import ARTICLE_ROUTE, Article
-from .page_cache import kept_lookup
+from .page_cache import KeptByVersion
 
 SNIPPET_CHARS = 220
 
@@ -61,66 +62,67 @@ def _snippet(article: Found, words: list[str]) -> SafeString:
     text = article.summary
     if _from_the_body(article, words):
         body = _plain_text(article)
-        positions = [body.lower().find(word) for word in words]
+        lowered = body.lower()
+        positions = [lowered.find(word) for word in words]
         first = min((p for p in positions if p >= 0), default=0)
         start = max(first - 60, 0)
         text = ("…" if start else "") + body[start : start + SNIPPET_CHARS] + "…"
     html = escape(text)
     if words:
-        # Only at the start of a word, never inside an entity such as &amp;.
-        alternatives = "|".join(re.escape(word) for word in words)
-        pattern = re.compile(rf"(?<![&#])\b(?:{alternatives})", re.IGNORECASE)
-        html = pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", html)
+        html = _marks(tuple(words)).sub(r"<mark>\g<0></mark>", html)
     # Escaped above; only <mark> added.
     return mark_safe(html)  # nosec B308 B703
+
+
+@lru_cache(maxsize=64)
+def _marks(words: tuple[str, ...]) -> re.Pattern:
+    # Only at the start of a word, never inside an entity such as &amp;.
+    alternatives = "|".join(re.escape(word) for word in words)
+    return re.compile(rf"(?<![&#])\b(?:{alternatives})", re.IGNORECASE)
 
 
 def _plain(body: str) -> str:
     return " ".join(strip_tags(body).split())
 
 
-def _text_key(article: Found) -> str:
-    return f"{article.pk}:{article.updated_at.isoformat()}"
+# The body's words without its markup, for each version of an article: its id and
+# `updated_at`, which every save moves (a body rewritten by SQL alone keeps its old
+# snippet until the article is next saved, as its page's Last-Modified does).
+# Taking the tags out is most of what a snippet costs. About 5 kB each.
+_plain_texts: KeptByVersion[tuple[int, datetime], str] = KeptByVersion(size=512)
 
 
 def _plain_text(article: Found) -> str:
-    """The body's words without its markup: kept in this process until the article
-    changes (taking the tags out is most of what a search page costs). Made
-    ready by `read_texts` for the results a page shows."""
-    if article.plain_text is not None:
-        return article.plain_text
-    return kept_lookup(
-        "plain-text",
-        _text_key(article),
-        lambda: _plain(
-            Article.objects.filter(pk=article.pk).values_list("body", flat=True).get()
-        ),
-    )
+    """The body's plain text: made ready by `read_texts` for the results a page
+    shows; read here for one read on its own."""
+    key = (article.pk, article.updated_at)
+    if article.plain_text is None:
+        article.plain_text = _plain_texts.get(key)
+    if article.plain_text is None:
+        body = Article.objects.filter(pk=article.pk).values_list("body", flat=True)
+        article.plain_text = _plain_texts.put(key, _plain(body.get()))
+    return article.plain_text
 
 
 def read_texts(results: list[SearchResult]) -> None:
     """Make ready the text of the results about to be shown whose snippet comes
     from the body: from memory, or all that are missing in one query."""
-    wanted = [r.article for r in results if _from_the_body(r.article, list(r.words))]
     missing = []
-    for article in wanted:
-        article.plain_text = kept_lookup("plain-text", _text_key(article), _none)
-        if article.plain_text is None:
-            missing.append(article)
+    for result in results:
+        article = result.article
+        if _from_the_body(article, list(result.words)):
+            article.plain_text = _plain_texts.get((article.pk, article.updated_at))
+            if article.plain_text is None:
+                missing.append(article)
     if not missing:
         return
     bodies = dict(
         Article.objects.filter(pk__in=[a.pk for a in missing]).values_list("pk", "body")
     )
     for article in missing:
-        body = bodies.get(article.pk, "")
-        article.plain_text = kept_lookup(
-            "plain-text", _text_key(article), lambda body=body: _plain(body)
+        article.plain_text = _plain_texts.put(
+            (article.pk, article.updated_at), _plain(bodies.get(article.pk, ""))
         )
-
-
-def _none() -> None:
-    return None  # kept_lookup only looks: nothing is read, nothing kept
 
 
 # What a result shows, and the snippet needs before the body (`Found`): not the
@@ -189,22 +191,25 @@ def _fallback(words: list[str]):
 def results_html(results: list[SearchResult]) -> SafeString:
     """The results a page shows, as list items: built here rather than by the
     template (a search page's results were most of its template's work). The title
-    is escaped; the snippet was escaped as it was built. The articles' addresses
-    come from one reverse() of `Article.get_absolute_url`'s route, its slug put in
-    for each."""
-    before, _slug, after = reverse(ARTICLE_ROUTE, kwargs={"slug": "-"}).rpartition("-")
-    return mark_safe(  # nosec B308 B703: each value escaped by format_html
+    and address are escaped; the snippet was escaped as it was built. The
+    articles' addresses come from `Article.get_absolute_url`'s route, reversed once
+    for the site's path prefix, its slug put in for each."""
+    before, after = _article_address(get_script_prefix())
+    return mark_safe(  # nosec B308 B703: each value escaped here
         "".join(
-            format_html(
-                '<li class="border-bottom py-3"><h2 class="h5"><a href="{}">{}</a>'
-                '</h2><p class="mb-0">{}</p></li>',
-                f"{before}{result.article.slug}{after}",
-                result.article.title,
-                result.snippet,
-            )
+            '<li class="border-bottom py-3"><h2 class="h5">'
+            f'<a href="{escape(before + result.article.slug + after)}">'
+            f"{escape(result.article.title)}</a></h2>"
+            f'<p class="mb-0">{result.snippet}</p></li>'
             for result in results
         )
     )
+
+
+@lru_cache(maxsize=8)
+def _article_address(prefix: str) -> tuple[str, str]:
+    before, _slug, after = reverse(ARTICLE_ROUTE, kwargs={"slug": "-"}).rpartition("-")
+    return before, after
 
 
 def articles_search(*, query: str, limit: int = 50) -> list[SearchResult]:

@@ -2,11 +2,13 @@
 (make test-postgres), the simple fallback on SQLite; the same tests for both."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import set_script_prefix
 
 from articles.models import Article
-from articles.search import articles_search, results_html
-from tests.articles.factories import ArticleFactory
+from articles.search import articles_search, read_texts, results_html
+from tests.articles.factories import ArticleFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +73,47 @@ def test_the_search_page_answers_empty_and_no_result_searches_helpfully(
     assert "ask one of our clinicians" in nothing.text
     assert "3 results for <strong>methadone</strong>" in found.text
     assert "Methadone draft" not in found.text
+
+
+def test_a_snippet_from_the_body_follows_the_body_once_it_is_saved(client):
+    article = ArticleFactory(
+        title="Staying safe", summary="Plain advice.", body="<p>Carry naloxone.</p>"
+    )
+    before = client.get("/search/", {"q": "naloxone"})
+
+    article.body = "<p>Tell a friend where your naloxone is kept.</p>"
+    article.save()
+    after = client.get("/search/", {"q": "naloxone"})
+
+    assert "Carry <mark>naloxone</mark>." in before.text
+    assert "where your <mark>naloxone</mark> is kept" in after.text
+    assert "Carry <mark>naloxone</mark>" not in after.text
+
+
+def test_the_bodies_of_the_results_shown_are_read_once_then_kept():
+    for n in range(3):
+        ArticleFactory(title=f"Staying safe {n}", body="<p>Carry naloxone.</p>")
+
+    def body_reads() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            read_texts(articles_search(query="naloxone"))
+        return sum('"body" AS "body"' in q["sql"] for q in queries)
+
+    assert body_reads() == 1  # the three bodies in one query
+    assert body_reads() == 0
+
+
+def test_the_topics_offered_when_nothing_is_found_follow_what_is_published(client):
+    article = ArticleFactory(title="Coming off heroin")
+    article.topics.add(TopicFactory(name="Heroin and opioids"))
+    shown = client.get("/search/", {"q": "zzzzzz"})
+
+    article.status = Article.Status.ARCHIVED
+    article.save()
+    after = client.get("/search/", {"q": "zzzzzz"})
+
+    assert ">Heroin and opioids</a>" in shown.text
+    assert "Heroin and opioids" not in after.text
 
 
 def test_a_hostile_query_is_shown_escaped(client):
