@@ -106,23 +106,25 @@ def enquiry_submit(
         withdrawal_token_hash=_token_hash(withdrawal_token),
     )
     enquiry.full_clean(exclude=["reference", "submission_token"])
-    with transaction.atomic():
-        for _attempt in range(_REFERENCE_ATTEMPTS):
-            try:
-                with transaction.atomic():
-                    enquiry.save()
-                break
-            except IntegrityError:
-                # Either the same form arrived twice at once, or (rarely) the random
-                # reference is taken: the first wins, the second draws again.
-                existing = _sent_before(submission_token)
-                if existing:
-                    return Submission(existing, created=False)
-                enquiry.pk = None
-                enquiry.reference = new_reference()
-        else:
-            raise IntegrityError("No free enquiry reference after several attempts.")
-        enquiry_submitted.send(sender=Enquiry, enquiry_id=enquiry.pk)
+    for _attempt in range(_REFERENCE_ATTEMPTS):
+        try:
+            # One insert in its own transaction (a savepoint inside a caller's):
+            # a clash leaves nothing behind to roll back.
+            with transaction.atomic():
+                enquiry.save()
+            break
+        except IntegrityError:
+            # Either the same form arrived twice at once, or (rarely) the random
+            # reference is taken: the first wins, the second draws again.
+            existing = _sent_before(submission_token)
+            if existing:
+                return Submission(existing, created=False)
+            enquiry.pk = None
+            enquiry.reference = new_reference()
+    else:
+        raise IntegrityError("No free enquiry reference after several attempts.")
+    # Committed: what the receivers queue goes at once (after a caller's commit).
+    enquiry_submitted.send(sender=Enquiry, enquiry_id=enquiry.pk)
     return Submission(enquiry, created=True, withdrawal_token=withdrawal_token)
 
 

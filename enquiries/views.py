@@ -262,8 +262,9 @@ def _save_session_or_carry_on(request: HttpRequest) -> None:
     try:
         request.session.save()
     except UpdateError:
-        request.session.modified = False  # SessionMiddleware does not try again
         logger.warning("The thank-you page was shown; its session was not saved.")
+    # Saved, or not to be tried again: SessionMiddleware does not write it twice.
+    request.session.modified = False
 
 
 @never_cache

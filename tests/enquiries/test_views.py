@@ -6,6 +6,7 @@ from datetime import time as clock_time
 import pytest
 from django.db import OperationalError, connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from clinicians.models import Callback
@@ -203,6 +204,20 @@ def test_the_private_withdrawal_link_is_shown_once(client):
     assert "We show it only once" in first
     assert "/get-help/withdraw/" not in again
     assert Enquiry.objects.get().reference in again
+
+
+def test_the_thank_you_page_writes_its_session_once(client):
+    _post(client)
+
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get("/get-help/thank-you/")
+    # Read before the next request, which empties the log they are read from.
+    writes = [q["sql"] for q in queries if q["sql"].startswith("UPDATE")]
+    again = client.get("/get-help/thank-you/")
+
+    assert [sql.split()[1] for sql in writes] == ['"django_session"']
+    assert "/get-help/withdraw/" in first.text
+    assert "/get-help/withdraw/" not in again.text  # that one write took it out
 
 
 def test_the_thank_you_page_is_shown_when_the_database_goes_as_it_is_saved(client):
