@@ -24,6 +24,7 @@ from . import load
 from .stack import DATABASE, Stack, rss_kib
 
 FLOOR_SECONDS = 2  # each run of the floor beside a figure
+SUBMIT_ROUNDS = 4  # bursts of 64 sends, 8 at once
 
 
 @dataclass
@@ -152,26 +153,36 @@ def submits(stack: Stack) -> list[Row]:
     """8 people at once sending the form; then how soon each callback is assigned.
     First two rounds that are not counted, as wrk warms up before it measures,
     each waited out to its last e-mail: the rounds measured start on an idle stack,
-    every process of it past its first requests."""
+    every process of it past its first requests. Then SUBMIT_ROUNDS bursts of 64
+    (the issue's "over 50 submits"), each waited out until its callbacks are
+    assigned: a 99th percentile needs a hundred values or more to be one (of 64
+    alone, it was the slowest send, or past it)."""
+    pair_ms: list[float] = []
+    waits: list[float] = []
     with _db() as connection, connection.cursor() as cursor:
         for first_address in (900, 950):
             warm = load.submit_enquiries(
                 stack.uncached, clients=8, each=2, first_address=first_address
             )
             wait_until(lambda w=warm: _all_told(cursor, w), timeout=60, what="warm-up")
-        sent = load.submit_enquiries(stack.uncached, clients=8, each=8, first_address=1)
-        wait_until(
-            lambda: _all_assigned(cursor, sent),
-            timeout=60,
-            what="the submitted callbacks",
-        )
-        waits = [float(w) for w in _assigned_since(cursor, sent.started_at)]
-    p99_assign = statistics.quantiles(waits, n=100)[-1] * 1000
+        for burst in range(SUBMIT_ROUNDS):
+            sent = load.submit_enquiries(
+                stack.uncached, clients=8, each=8, first_address=1 + burst * 64
+            )
+            wait_until(
+                lambda sent=sent: _all_assigned(cursor, sent),
+                timeout=60,
+                what="the submitted callbacks",
+            )
+            pair_ms += sent.pair_ms
+            waits += [float(w) for w in _assigned_since(cursor, sent.started_at)]
+    p99_send, p99_assign = load.p99(pair_ms), load.p99(waits) * 1000
+    bursts = f"{len(pair_ms)} in bursts of 64"
     return [
-        Row(f"submit: GET + POST, 8 at once ({len(sent.pair_ms)})",
-            f"p99 {sent.p99_ms:.0f} ms (p50 {statistics.median(sent.pair_ms):.0f})",
-            "-", "p99 < 300 ms", sent.p99_ms < 300),
-        Row(f"submit → callback assigned ({len(waits)})",
+        Row(f"submit: GET + POST, 8 at once ({bursts})",
+            f"p99 {p99_send:.0f} ms (p50 {statistics.median(pair_ms):.0f})",
+            "-", "p99 < 300 ms", p99_send < 300),
+        Row(f"submit → callback assigned ({len(waits)} in bursts of 64)",
             f"p99 {p99_assign:.0f} ms (max {max(waits) * 1000:.0f})",
             "-", "p99 < 1000 ms", p99_assign < 1000),
     ]  # fmt: skip
