@@ -12,6 +12,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -21,6 +22,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
+
+from enquiries.encryption import encrypted_fields
 
 from .models import (
     Callback,
@@ -39,6 +42,17 @@ SUBSTANCE_TOPICS = {
     "alcohol": "alcohol",
     "cocaine": "cocaine",
 }
+
+
+def without_answers[M: Model](
+    queryset: QuerySet[M], *, enquiry: str = "enquiry"
+) -> QuerySet[M]:
+    """`queryset` read without the encrypted answers of the enquiry it reaches by
+    `enquiry` (a callback's own, a notice's "callback__enquiry"): for what shows
+    none of them (the queue, the staff e-mails, which name the reference only), so
+    none is fetched or decrypted."""
+    secret = encrypted_fields()["enquiries.Enquiry"]
+    return queryset.defer(*(f"{enquiry}__{name}" for name in secret))
 
 
 def clinicians_on_duty(*, at: datetime) -> QuerySet[Clinician]:

@@ -9,9 +9,8 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from enquiries.encryption import encrypted_fields
-
 from ..models import ContactAttempt, Status, Urgency, overdue_condition
+from ..selectors import without_answers
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -134,6 +133,4 @@ class QueueChangeList(ChangeList):
     shows none of them, so none is fetched or decrypted, whatever the page size."""
 
     def get_queryset(self, request, exclude_parameters=None):
-        queryset = super().get_queryset(request, exclude_parameters)
-        secret = encrypted_fields()["enquiries.Enquiry"]
-        return queryset.defer(*(f"enquiry__{name}" for name in secret))
+        return without_answers(super().get_queryset(request, exclude_parameters))

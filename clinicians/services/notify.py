@@ -26,6 +26,7 @@ from referral_site.queueing import send_after_commit
 from referral_site.roles import LEAD
 
 from ..models import Callback, LeadNotice, Status
+from ..selectors import without_answers
 
 logger = logging.getLogger(__name__)
 
@@ -105,9 +106,10 @@ def callback_notify_assignee(*, callback_id: int) -> bool:
     )
     if not claimed:
         return False
-    callback = Callback.objects.select_related("enquiry", "assigned_to__user").get(
-        pk=callback_id
-    )
+    # It names the reference only: none of the person's answers is decrypted.
+    callback = without_answers(
+        Callback.objects.select_related("enquiry", "assigned_to__user")
+    ).get(pk=callback_id)
     recipient = assignee_email(callback)
     try:
         if not recipient:
@@ -230,9 +232,10 @@ def leads_digest_send() -> int:
         return 0
     mine = LeadNotice.objects.filter(batch=batch, sent_at__isnull=True)
     claimed_notices = list(
-        mine.select_related("callback__enquiry", "callback__assigned_to").order_by(
-            "callback__due_at", "pk"
-        )
+        without_answers(
+            mine.select_related("callback__enquiry", "callback__assigned_to"),
+            enquiry="callback__enquiry",
+        ).order_by("callback__due_at", "pk")
     )
     overdue = set(  # the queue's own rule, not a copy of it
         Callback.objects.overdue(now=now)

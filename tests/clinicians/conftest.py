@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from encrypted_model_fields import fields as encrypted
 
 LONDON = ZoneInfo("Europe/London")
 # Opening hours from the migration: Monday to Friday 9am-8pm, Saturday 10am-4pm.
@@ -15,3 +16,17 @@ WEDNESDAY_MORNING = datetime(2026, 12, 2, 10, 0, tzinfo=LONDON)
 @pytest.fixture(autouse=True)
 def _an_open_wednesday_morning(time_machine):
     time_machine.move_to(WEDNESDAY_MORNING, tick=True)
+
+
+@pytest.fixture
+def decryptions(monkeypatch):
+    """How many values the encrypted fields have decrypted since the test began."""
+    count = [0]
+    decrypt = encrypted.decrypt_str
+
+    def counted(token):
+        count[0] += 1
+        return decrypt(token)
+
+    monkeypatch.setattr(encrypted, "decrypt_str", counted)
+    return count

@@ -105,6 +105,20 @@ def test_sixty_callbacks_in_a_burst_reach_the_leads_as_one_email(lead):
     assert "Alex Example" not in email.body and PHONE not in email.body
 
 
+def test_the_leads_digest_decrypts_none_of_the_answers(lead, decryptions):
+    ClinicianFactory(on_duty=False)  # nobody can take them: they wait, and are told
+    callbacks = [
+        services.callback_open(enquiry_id=EnquiryFactory().pk) for _ in range(3)
+    ]
+    decryptions[0] = 0
+
+    assert services.leads_digest_send() == 3
+
+    [email] = mail.outbox
+    assert all(callback.enquiry.reference in email.body for callback in callbacks)
+    assert decryptions[0] == 0
+
+
 def test_the_digest_drops_what_no_longer_applies(lead):
     ClinicianFactory(on_duty=False)
     waiting = services.callback_open(enquiry_id=EnquiryFactory().pk)

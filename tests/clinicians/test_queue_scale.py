@@ -12,7 +12,6 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from encrypted_model_fields import fields as encrypted
 
 from clinicians.management.commands.build_queue_rows import (
     BENCH_CONSENT_VERSION,
@@ -28,20 +27,6 @@ from tests.enquiries.factories import EnquiryFactory
 
 pytestmark = pytest.mark.django_db
 QUEUE = "/admin/clinicians/callback/"
-
-
-@pytest.fixture
-def decryptions(monkeypatch):
-    """How many values the encrypted fields have decrypted since the test began."""
-    count = [0]
-    decrypt = encrypted.decrypt_str
-
-    def counted(token):
-        count[0] += 1
-        return decrypt(token)
-
-    monkeypatch.setattr(encrypted, "decrypt_str", counted)
-    return count
 
 
 def _log_in(client, group_name: str):

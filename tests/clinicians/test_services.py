@@ -260,6 +260,17 @@ def test_the_assignee_is_told_the_reference_band_and_due_time_and_nothing_person
         assert secret not in email.subject + email.body
 
 
+def test_the_assignees_email_decrypts_none_of_the_persons_answers(decryptions):
+    callback = CallbackFactory(assigned_to=ClinicianFactory())
+    decryptions[0] = 0
+
+    assert services.callback_notify_assignee(callback_id=callback.pk) is True
+
+    # It names the reference only: the mail worker has no use for the answers.
+    assert callback.enquiry.reference in mail.outbox[0].subject
+    assert decryptions[0] == 0
+
+
 def test_notifying_twice_sends_one_email():
     callback = CallbackFactory(assigned_to=ClinicianFactory())
 
