@@ -74,10 +74,23 @@ class Danger(models.TextChoices):
     OTHER = "other", "Yes: someone is in danger for another reason"
 
 
+# The answers that say who the person is, who they ask about, where they live and
+# how to reach them: what only the clinician who calls needs (the admin's record).
+WHO_AND_HOW_TO_REACH = (
+    "name", "phone", "email", "relationship", "they_know", "area", "came_from_topic",
+)  # fmt: skip
+
+
 class EnquiryQuerySet(models.QuerySet):
     def active(self) -> "EnquiryQuerySet":
         """Enquiries still holding personal data: not withdrawn, not anonymised."""
         return self.filter(anonymised_at__isnull=True)
+
+    def without_who_and_how_to_reach(self) -> "EnquiryQuerySet":
+        """Read without `WHO_AND_HOW_TO_REACH`, so none of it is decrypted: for
+        what works from the rest of the answers (opening a callback: its urgency
+        and due time). A deferred answer asked of is read then, by itself."""
+        return self.defer(*WHO_AND_HOW_TO_REACH)
 
 
 class Enquiry(models.Model):

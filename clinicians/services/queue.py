@@ -52,7 +52,14 @@ def callback_open(*, enquiry_id: int) -> Callback | None:
     that nobody can take, becomes a notice in the leads' next digest (out of hours,
     the first digest after opening). An enquiry already withdrawn or erased gets no
     callback."""
-    enquiry = Enquiry.objects.active().filter(pk=enquiry_id).first()
+    # Its urgency and due time come from the other answers: nothing that says who
+    # the person is or how to reach them is decrypted here.
+    enquiry = (
+        Enquiry.objects.active()
+        .without_who_and_how_to_reach()
+        .filter(pk=enquiry_id)
+        .first()
+    )
     if enquiry is None:
         return None
     urgency = urgency_for(enquiry)

@@ -5,6 +5,7 @@ import time_machine
 from django.core import mail
 from django.db import OperationalError, connection
 from django.utils import timezone
+from encrypted_model_fields import fields as encrypted
 
 from clinicians import services, tasks
 from clinicians.models import Callback, LeadNotice, Status, Urgency
@@ -37,6 +38,34 @@ def test_open_scores_the_callback_sets_its_due_time_and_assigns_it():
         ("", Status.NEW),
         (Status.NEW, Status.ASSIGNED),
     ]
+
+
+def test_opening_a_callback_never_decrypts_who_the_person_is_or_how_to_reach_them(
+    monkeypatch,
+):
+    ClinicianFactory()
+    enquiry = EnquiryFactory(message="He took too much and is not breathing")
+    unread = ("name", "phone", "email", "relationship", "they_know", "area")
+    with connection.cursor() as cursor:  # as stored: encrypted
+        cursor.execute(
+            f"SELECT {', '.join(unread)} FROM enquiries_enquiry WHERE id = %s",
+            [enquiry.pk],
+        )
+        stored = {value for value in cursor.fetchone() if value}
+    decrypted = []
+    decrypt = encrypted.decrypt_str
+    monkeypatch.setattr(
+        encrypted, "decrypt_str", lambda t: decrypted.append(t) or decrypt(t)
+    )
+
+    callback = services.callback_open(enquiry_id=enquiry.pk)
+
+    # The urgency rule read what it needs (the message, here)...
+    assert callback.urgency == Urgency.URGENT
+    assert decrypted
+    # ...and nothing that says who they are or how to reach them.
+    assert len(stored) == len(unread)  # each stored, encrypted (even when blank)
+    assert not stored & {str(token) for token in decrypted}
 
 
 def test_the_open_task_run_twice_makes_one_callback_and_one_email(
