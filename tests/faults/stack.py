@@ -4,6 +4,7 @@ production settings, a prefork Celery worker and beat, as separate processes."""
 
 import itertools
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,8 +102,9 @@ class Stack:
             ["-m", "gunicorn", "referral_site.wsgi",
              "--bind", f"127.0.0.1:{self.web_port}", "--workers", "2",
              "--timeout", "30", "--access-logfile", "-",
-             # Each request with its duration: what a failed timing looks at.
-             "--access-logformat", '"%(r)s" %(s)s %(M)sms'],
+             # Each request with its duration (what a failed timing looks at) and
+             # the worker that answered it.
+             "--access-logformat", '"%(r)s" %(s)s %(M)sms pid %(p)s'],
         )  # fmt: skip
         self.worker = self._process(
             "worker",
@@ -179,6 +181,13 @@ class Stack:
     def web_workers(self) -> list[int]:
         """gunicorn's worker processes (the master's children)."""
         return children(self.web.pid)
+
+    def answered_by(self, request_line: str) -> set[int]:
+        """The web workers (pids) that have answered `request_line`, such as
+        "GET / HTTP/1.1", with a 200: from gunicorn's access log."""
+        answered = re.compile(rf'"{re.escape(request_line)}" 200 \d+ms pid <(\d+)>')
+        log = self.web.log.read_text(errors="replace")
+        return {int(pid) for pid in answered.findall(log)}
 
     def pool(self, worker: Process | None = None) -> list[int]:
         """A worker's prefork pool processes (the callbacks worker's by default)."""

@@ -7,6 +7,8 @@ import time
 
 import pytest
 
+from harness.polling import wait_until
+
 from .invariants import assert_nothing_lost
 
 pytestmark = pytest.mark.faults
@@ -93,9 +95,14 @@ def test_readers_keep_getting_kept_pages_while_postgres_is_down(stack):
             thread.join(timeout=60)
         return answers
 
-    # Both web workers keep the page and read the generation.
-    for _ in range(5):
+    # Both web workers keep the page and read the generation. One still booting
+    # while the other answered every read would know no generation once the
+    # database is gone, and could only answer 503 (nothing may say what is current).
+    def both_workers_kept_it() -> bool:
         assert all(answer.status == 200 for answer in read_at_once(4))
+        return set(stack.web_workers()) <= stack.answered_by("GET / HTTP/1.1")
+
+    wait_until(both_workers_kept_it, timeout=30, what="both web workers to answer")
     try:
         stack.cluster.stop("fast")
         time.sleep(1.5)  # past the second for which a worker trusts its generation
