@@ -9,12 +9,15 @@ import importlib
 import os
 import shutil
 import smtplib
+import threading
 from functools import cache
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection
+from django.test.testcases import LiveServerThread
 
 from referral_site.roles import EDITOR, LEAD
 from tests.clinicians.factories import UserFactory
@@ -32,6 +35,42 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def _one_at_a_time(application):
+    """`application`, run for one request at a time, its body included."""
+    lock = threading.Lock()
+
+    def serialised(environ, start_response):
+        with lock:
+            response = application(environ, start_response)
+            try:
+                body = b"".join(response)
+            finally:
+                if hasattr(response, "close"):
+                    response.close()  # Django's request_finished, inside the lock
+        return [body]
+
+    return serialised
+
+
+class OneRequestAtATimeServer(ThreadedWSGIServer):
+    """The live server, which on in-memory SQLite hands every request thread the
+    test's one connection. Django's connections are not thread-safe: a page and the
+    requests it makes at once (its scripts, its pictures) interleaved on that
+    connection, failed with "bad parameter or other API misuse", and a journey
+    waited in vain for a page that had answered 500. Threads still take each
+    connection, so a browser's idle keep-alive socket holds nobody up, but each
+    request runs whole, alone. On PostgreSQL each thread has its own connection and
+    requests still run at once."""
+
+    def set_app(self, application) -> None:
+        if self.connections_override:
+            application = _one_at_a_time(application)
+        super().set_app(application)
+
+
+LiveServerThread.server_class = OneRequestAtATimeServer
 
 
 @cache
@@ -143,7 +182,6 @@ def audit_log_emptied_afterwards(transactional_db):
     truncates, which it allows). Empty the log with the trigger lifted, then put it
     back, so the flush has nothing to delete there."""
     yield
-    from django.db import connection
 
     if connection.vendor != "sqlite":
         return
