@@ -11,6 +11,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from audit import stack as audit_stack
 from audit.pages import Client
 from audit.processes import AuditError, Process, say, wait_until
@@ -23,9 +25,14 @@ DATABASE = "referral_site_bench"
 BROKER_DB, CACHE_DB = 11, 12  # the audit takes 13 and 14, the integration tests 15
 SMTP_SINK = ROOT / "harness" / "smtp_sink.py"
 # As production runs them: gunicorn.conf.py's sync workers (cores + 1); one Celery
-# worker of concurrency 2 (the issue's figure), and docker-compose's mail worker.
+# worker of concurrency 2 (the issue's figure), and docker-compose's mail worker,
+# each at its CPU weight in docker-compose.yml (nice_as_in_compose).
 WORKER_CONCURRENCY = 2
 MAIL_CONCURRENCY = 2
+COMPOSE = ROOT / "docker-compose.yml"
+# The kernel's CPU weight of each nice level from 0 to 10 (sched_prio_to_weight);
+# compose's cpu_shares count in the same units, 1024 being the default.
+NICE_WEIGHTS = (1024, 820, 655, 526, 423, 335, 272, 215, 172, 137, 110)
 # The demo clinicians (on duty all day) with room for every enquiry the bench sends:
 # otherwise its callbacks would wait, rightly, for a clinician with room.
 ROOM = """
@@ -104,20 +111,34 @@ def start_web(env: dict, name: str, *, page_cache: bool) -> Web:
     return web
 
 
+def nice_as_in_compose(service: str) -> str:
+    """The nice level whose CPU weight is nearest `service`'s cpu_shares in
+    docker-compose.yml: when the cores are busy, the bench's processes share them as
+    production's containers do (web 1024, nice 0; the callbacks worker 512, nice 3;
+    mail 256, nice 6)."""
+    shares = yaml.safe_load(COMPOSE.read_text())["services"][service].get(
+        "cpu_shares", NICE_WEIGHTS[0]
+    )
+    return str(
+        min(range(len(NICE_WEIGHTS)), key=lambda n: abs(NICE_WEIGHTS[n] - shares))
+    )
+
+
 def start_worker(env: dict) -> Process:
     worker = Process(
         "worker",
-        [PYTHON, "-m", "celery", "-A", "referral_site", "worker",
+        ["nice", "-n", nice_as_in_compose("worker"),
+         PYTHON, "-m", "celery", "-A", "referral_site", "worker",
          "--queues", "celery", "--concurrency", str(WORKER_CONCURRENCY),
          "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
         env=env,
         log=REPORTS / "logs" / "worker.log",
     )  # fmt: skip
-    # E-mail on its own queue and worker, as docker-compose runs it, and with less
-    # of the CPU (compose's cpu_shares: 256 of 1024; a process here: nice 10).
+    # E-mail on its own queue and worker, as docker-compose runs it.
     Process(
         "mail-worker",
-        ["nice", "-n", "10", PYTHON, "-m", "celery", "-A", "referral_site", "worker",
+        ["nice", "-n", nice_as_in_compose("mail"),
+         PYTHON, "-m", "celery", "-A", "referral_site", "worker",
          "--queues", "mail", "--concurrency", str(MAIL_CONCURRENCY),
          "--hostname", "mail@%h",
          "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],

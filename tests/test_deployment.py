@@ -125,3 +125,16 @@ def test_the_proxy_runs_the_nginx_file_the_bench_measures_in_front_of_web():
     # Never kept: anything with our session or message cookie.
     assert "proxy_no_cache $referral_personal;" in conf
     assert "proxy_cache_bypass $referral_personal;" in conf
+
+
+def test_when_the_cores_are_busy_a_person_waiting_on_a_page_goes_first():
+    """The web at the default CPU weight; opening callbacks, off the person's path,
+    at half; e-mail and pictures at a quarter. `make bench` runs each process at
+    the nice level of the same weight."""
+    from bench.stack import nice_as_in_compose
+
+    shares = {name: SERVICES[name].get("cpu_shares", 1024) for name in SERVICES}
+
+    assert shares["web"] > shares["worker"] > shares["mail"] == shares["images"]
+    nice = {name: nice_as_in_compose(name) for name in ("web", "worker", "mail")}
+    assert nice == {"web": "0", "worker": "3", "mail": "6"}
