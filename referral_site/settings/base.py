@@ -195,6 +195,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # The private withdrawal link's pages send less (referral_site/middleware.py).
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Django's database sessions, less the question whether a new key is taken.
+SESSION_ENGINE = "referral_site.sessions"
 SESSION_COOKIE_HTTPONLY = True
 # Lax: a link from an email to the admin still arrives signed in; a form posted
 # from another site does not carry the cookie.
