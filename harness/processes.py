@@ -19,11 +19,21 @@ ROOT = Path(__file__).resolve().parent.parent
 _running: list["Process"] = []
 
 
+_ports_given: set[int] = set()
+
+
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A TCP port on 127.0.0.1 that nothing listens on now, and that this process
+    never handed out before. The kernel may give a port it has just given again:
+    asked for two at once, the bench's proxy and the static server beside it once
+    got the same port, and the static server answered the proxy's pages 404."""
+    while True:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        if port not in _ports_given:
+            _ports_given.add(port)
+            return port
 
 
 def tail(path: Path, lines: int = 40) -> str:

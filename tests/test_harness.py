@@ -6,6 +6,7 @@ import signal
 import socket
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -116,3 +117,30 @@ def test_stop_all_ends_what_is_left_and_kill_is_sigkill(tmp_path):
 def test_free_port_is_free():
     with socket.socket() as server:
         server.bind(("127.0.0.1", free_port()))
+
+
+def test_free_port_never_hands_out_the_same_port_twice(monkeypatch):
+    from harness import processes
+
+    offered = iter([49001, 49001, 49001, 49002])  # what the kernel answered
+
+    class Probe:
+        def __init__(self, *args):
+            self.port = next(offered)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *args):
+            return None
+
+        def bind(self, address):
+            pass
+
+        def getsockname(self):
+            return ("127.0.0.1", self.port)
+
+    monkeypatch.setattr(processes, "socket", SimpleNamespace(socket=Probe))
+    monkeypatch.setattr(processes, "_ports_given", set())
+
+    assert [free_port(), free_port()] == [49001, 49002]
