@@ -35,6 +35,11 @@ class Found:
     updated_at: datetime
     plain_text: str | None = None  # made ready by read_texts
 
+    @property
+    def version(self) -> tuple[int, datetime]:
+        """Which version of the article this is: the key its plain text is kept by."""
+        return (self.pk, self.updated_at)
+
 
 @dataclass(frozen=True)
 class SearchResult:
@@ -95,12 +100,11 @@ _plain_texts: KeptByVersion[tuple[int, datetime], str] = KeptByVersion(size=512)
 def _plain_text(article: Found) -> str:
     """The body's plain text: made ready by `read_texts` for the results a page
     shows; read here for one read on its own."""
-    key = (article.pk, article.updated_at)
     if article.plain_text is None:
-        article.plain_text = _plain_texts.get(key)
+        article.plain_text = _plain_texts.get(article.version)
     if article.plain_text is None:
         body = Article.objects.filter(pk=article.pk).values_list("body", flat=True)
-        article.plain_text = _plain_texts.put(key, _plain(body.get()))
+        article.plain_text = _plain_texts.put(article.version, _plain(body.get()))
     return article.plain_text
 
 
@@ -111,7 +115,7 @@ def read_texts(results: list[SearchResult]) -> None:
     for result in results:
         article = result.article
         if _from_the_body(article, list(result.words)):
-            article.plain_text = _plain_texts.get((article.pk, article.updated_at))
+            article.plain_text = _plain_texts.get(article.version)
             if article.plain_text is None:
                 missing.append(article)
     if not missing:
@@ -121,7 +125,7 @@ def read_texts(results: list[SearchResult]) -> None:
     )
     for article in missing:
         article.plain_text = _plain_texts.put(
-            (article.pk, article.updated_at), _plain(bodies.get(article.pk, ""))
+            article.version, _plain(bodies.get(article.pk, ""))
         )
 
 
