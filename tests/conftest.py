@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection
+from django.db.backends.signals import connection_created
 from django.test.testcases import LiveServerThread
 
 from referral_site.roles import EDITOR, LEAD
@@ -167,12 +168,28 @@ def browser(monkeypatch, settings):
     # Playwright runs an event loop in this thread; the ORM calls in these tests
     # happen between its calls, never inside them.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+    # The test's own queries, once Playwright runs, went through a connection of
+    # their own (Django keeps one per context, and greenlets carry theirs) that the
+    # teardown, in another context, never saw: on PostgreSQL it stayed open, and
+    # the test database could not be dropped. Each one opened is closed here.
+    opened = []
+
+    def remember(sender, connection, **kwargs) -> None:
+        if threading.current_thread() is threading.main_thread():
+            opened.append(connection)
+
+    connection_created.connect(remember, weak=False)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
+    finally:
+        connection_created.disconnect(remember)
+        for each in opened:
+            each.close()
 
 
 @pytest.fixture
