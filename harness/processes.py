@@ -17,9 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 _running: list["Process"] = []
-
-
-_ports_given: set[int] = set()
+_ports_given: set[int] = set()  # by free_port
 
 
 def free_port() -> int:

@@ -168,10 +168,10 @@ def browser(monkeypatch, settings):
     # Playwright runs an event loop in this thread; the ORM calls in these tests
     # happen between its calls, never inside them.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    # The test's own queries, once Playwright runs, went through a connection of
-    # their own (Django keeps one per context, and greenlets carry theirs) that the
-    # teardown, in another context, never saw: on PostgreSQL it stayed open, and
-    # the test database could not be dropped. Each one opened is closed here.
+    # Django keeps a connection per context, and with Playwright running the
+    # test's own queries went through one the teardown never saw (its context was
+    # not the test's): on PostgreSQL it stayed open, and the test database could
+    # not be dropped. Each connection this thread opens meanwhile is closed here.
     opened = []
 
     def remember(sender, connection, **kwargs) -> None:
@@ -199,7 +199,6 @@ def audit_log_emptied_afterwards(transactional_db):
     truncates, which it allows). Empty the log with the trigger lifted, then put it
     back, so the flush has nothing to delete there."""
     yield
-
     if connection.vendor != "sqlite":
         return
     migration = importlib.import_module("enquiries.migrations.0003_audit_append_only")
