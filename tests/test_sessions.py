@@ -2,7 +2,6 @@
 no longer ask whether a new key is taken before they insert it."""
 
 import pytest
-from django.conf import settings
 from django.contrib.sessions.models import Session
 
 from referral_site import sessions
@@ -11,15 +10,10 @@ from referral_site.sessions import SessionStore
 pytestmark = pytest.mark.django_db
 
 
-def test_the_site_keeps_its_sessions_in_this_store():
-    assert settings.SESSION_ENGINE == "referral_site.sessions"
-
-
 def test_a_new_session_never_takes_a_key_already_in_use(monkeypatch):
     someone = SessionStore()
     someone["enquiry_thanks"] = {"reference": "theirs"}
     someone.create()
-    someone.save()
     keys = iter([someone.session_key, "a" * sessions.KEY_LENGTH])
     monkeypatch.setattr(sessions, "get_random_string", lambda *args: next(keys))
 

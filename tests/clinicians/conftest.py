@@ -19,14 +19,15 @@ def _an_open_wednesday_morning(time_machine):
 
 
 @pytest.fixture
-def decryptions(monkeypatch):
-    """How many values the encrypted fields have decrypted since the test began."""
-    count = [0]
+def decryptions(monkeypatch) -> list:
+    """The stored values (ciphertexts) the encrypted fields have decrypted since the
+    test began, or since the test last emptied the list."""
+    decrypted: list = []
     decrypt = encrypted.decrypt_str
 
-    def counted(token):
-        count[0] += 1
+    def recorded(token):
+        decrypted.append(token)
         return decrypt(token)
 
-    monkeypatch.setattr(encrypted, "decrypt_str", counted)
-    return count
+    monkeypatch.setattr(encrypted, "decrypt_str", recorded)
+    return decrypted

@@ -85,15 +85,15 @@ def test_the_queue_decrypts_nothing_not_even_for_the_rows_it_shows(
     me = _log_in(client, CLINICIAN)
     monkeypatch.setattr(admin.site._registry[Callback], "list_per_page", 5)
     _queue_rows(12, me=me)
-    decryptions[0] = 0
+    decryptions.clear()
 
     _, shown = _render(client, {"queue": "open"})
 
     assert (len(shown.result_list), shown.result_count) == (5, 12)
-    assert decryptions[0] == 0
+    assert decryptions == []
     # A callback's own page still reads the enquiry's answers.
     client.get(f"{QUEUE}{shown.result_list[0].pk}/change/")
-    assert decryptions[0] > 0
+    assert decryptions
 
 
 def test_the_queue_is_ordered_as_its_index_is():
